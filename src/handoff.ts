@@ -34,7 +34,7 @@ export async function runHandoff(settings: Settings, deps: HandoffDeps): Promise
     const updates = settings.promoteFrom ? await promotedUpdates(settings, deps, branch) : settings.updates
     return { branch, paths, updates }
   })
-  const base = { settings, log, updates: resolved.updates, isDescendant: deps.isDescendant, repo: deps.repo, ...resolved }
+  const base = { settings, log, isDescendant: deps.isDescendant, repo: deps.repo, ...resolved }
   return settings.mode === 'pull-request'
     ? publishPullRequest({ ...base, pulls: deps.pulls, refs: deps.refs })
     : publishCommit({ ...base, sleep: deps.sleep, random: deps.random })

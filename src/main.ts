@@ -22,8 +22,15 @@ export function runContextFromEnv(env: NodeJS.ProcessEnv): RunContext {
     sha: env.GITHUB_SHA ?? '',
     serverUrl,
     apiUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/$/, ''),
-    runId: env.GITHUB_RUN_ID ?? ''
+    runId: env.GITHUB_RUN_ID ?? '',
+    delayScale: delayScaleOf(env.GITOPS_HANDOFF_DELAY_SCALE)
   }
+}
+
+/** Test knob: scale retry and backoff delays (0 < scale ≤ 1); anything else means 1. */
+function delayScaleOf(value: string | undefined): number {
+  const scale = Number(value)
+  return Number.isFinite(scale) && scale > 0 && scale <= 1 ? scale : 1
 }
 
 export async function run(): Promise<void> {

@@ -21,6 +21,8 @@ export interface RunContext {
   readonly serverUrl: string
   readonly apiUrl: string
   readonly runId: string
+  /** Scales every retry/backoff delay (1 in production; tests shrink it). */
+  readonly delayScale: number
 }
 
 export type Mode = 'commit' | 'pull-request'
@@ -66,6 +68,7 @@ export interface Settings {
   readonly apiUrl: string
   readonly serverUrl: string
   readonly argocd?: ArgoSettings
+  readonly delayScale: number
 }
 
 export type SettingsOutcome =
@@ -182,7 +185,8 @@ export function readSettings(source: InputSource, context: RunContext): Settings
     },
     apiUrl: context.apiUrl,
     serverUrl: context.serverUrl,
-    argocd: readArgo(r)
+    argocd: readArgo(r),
+    delayScale: context.delayScale
   }
   if (settings.onlyNewer === 'git' && !context.repository) {
     r.fail(Inputs.OnlyNewer, 'git', 'needs the workflow repository (GITHUB_REPOSITORY)', 'Run inside GitHub Actions or use only-newer: semver.')

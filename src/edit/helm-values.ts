@@ -65,45 +65,56 @@ export interface Change {
  * that get different tags — is refused rather than guessed.
  */
 export function finishChanges(text: string, changes: readonly Change[]): EditResult {
-  const unique = [...new Map(changes.map(c => [spliceKey(c.splice), c])).values()]
   // Stable: insertions at one place (a new tag, then its digest) keep their planned order.
-  const sorted = unique.sort(
-    (a, b) => a.splice.start - b.splice.start || a.splice.end - b.splice.end
+  const splices = [...new Map(changes.map(c => [spliceKey(c.splice), c.splice])).values()].sort(
+    (a, b) => a.start - b.start || a.end - b.end
   )
-  for (let i = 1; i < sorted.length; i++) {
-    const [a, b] = [sorted[i - 1], sorted[i]]
-    if (b.splice.start < a.splice.end) {
-      return { ok: false, error: conflict(text, a, b) }
-    }
+  for (let i = 1; i < splices.length; i++) {
+    if (splices[i].start < splices[i - 1].end)
+      return { ok: false, error: conflict(text, changes, splices[i]) }
   }
-  const out = applySplices(
-    text,
-    sorted.map(c => c.splice)
-  )
+  const out = applySplices(text, splices)
+  const newStart = new Map<string, number>()
   let shift = 0
-  const edits = sorted.map(change => {
-    const at = change.splice.start + shift + change.valueOffset
-    shift += change.splice.text.length - (change.splice.end - change.splice.start)
-    return { ...change.edit, ...lineColumn(out, at) }
-  })
-  return { ok: true, text: out, edits }
+  for (const splice of splices) {
+    newStart.set(spliceKey(splice), splice.start + shift)
+    shift += splice.text.length - (splice.end - splice.start)
+  }
+  // One edit per value: an anchored value reached through aliases is listed once.
+  const edits = [
+    ...new Map(changes.map(c => [`${spliceKey(c.splice)}#${c.valueOffset}`, c])).values()
+  ]
+    .map(c => ({ at: (newStart.get(spliceKey(c.splice)) ?? 0) + c.valueOffset, edit: c.edit }))
+    .sort((a, b) => a.at - b.at)
+  return {
+    ok: true,
+    text: out,
+    edits: edits.map(({ at, edit }) => ({ ...edit, ...lineColumn(out, at) }))
+  }
 }
 
 function spliceKey(splice: Splice): string {
   return `${splice.start}:${splice.end}:${splice.text}`
 }
 
-function conflict(text: string, a: Change, b: Change): HandoffError {
-  const { line, column } = lineColumn(text, b.splice.start)
+function conflict(text: string, changes: readonly Change[], splice: Splice): HandoffError {
+  const { line, column } = lineColumn(text, splice.start)
+  const images = [
+    ...new Set(changes.filter(c => overlaps(c.splice, splice)).map(c => quote(c.edit.image)))
+  ]
   return new HandoffError(
     'UNSUPPORTED_FILE',
-    `The value at line ${line} would be set twice, for ${quote(a.edit.image)} (${quote(a.edit.after)}) and ${quote(b.edit.image)} (${quote(b.edit.after)})`,
+    `The value at line ${line} would be set to two different values (for ${images.join(' and ')})`,
     {
       hint: 'The value is probably an anchor shared by two images; give them separate values.',
       line,
       column
     }
   )
+}
+
+function overlaps(a: Splice, b: Splice): boolean {
+  return a.start < b.end && b.start < a.end
 }
 
 /** 1-based line and column of an offset (columns count UTF-16 units, as `yaml` does). */

@@ -305,6 +305,8 @@ export function keyNotFound(
 export interface Insertion {
   readonly splice: Splice
   readonly valueOffset: number
+  /** For a list leaf: where each item's value starts (the first is `valueOffset`). */
+  readonly itemOffsets: readonly number[]
 }
 
 /**
@@ -353,6 +355,16 @@ export function insertKeyAfter(
   return insertKeys(text, map, after, [name], value)
 }
 
+/** Insert a key path none of whose parts exist into `map` (undefined: an empty document). */
+export function insertPath(
+  text: string,
+  map: YAMLMap | undefined,
+  names: readonly string[],
+  value: Leaf
+): Insertion {
+  return insertKeys(text, map, undefined, names, value)
+}
+
 function insertKeys(
   text: string,
   map: YAMLMap | undefined,
@@ -381,7 +393,12 @@ function insertFlow(
   const at = previous ? nodeEnd(previous.value ?? previous.key) : (map.range?.[0] ?? 0) + 1
   // The leaf is followed only by the closing braces of the new inner maps.
   const leafAt = text.length - (names.length - 1) - leaf.length
-  return { splice: { start: at, end: at, text }, valueOffset: items ? leafAt + 1 : leafAt }
+  const itemOffsets = items
+    ? items.map(
+        (_, i) => leafAt + 1 + items.slice(0, i).reduce((sum, item) => sum + item.length + 2, 0)
+      )
+    : [leafAt]
+  return { splice: { start: at, end: at, text }, valueOffset: itemOffsets[0], itemOffsets }
 }
 
 function nodeEnd(node: unknown): number {
@@ -407,12 +424,16 @@ function insertBlock(
     typeof value === 'string'
       ? [...keys.slice(0, -1), `${keys[keys.length - 1]} ${renderPlain(value)}`]
       : [...keys, ...value.map(item => `${last}- ${renderPlain(item)}`)]
-  const valueLine = typeof value === 'string' ? lines.length - 1 : keys.length
-  const valueColumn =
+  const places =
     typeof value === 'string'
-      ? lines[valueLine].length - renderPlain(value).length
-      : last.length + 2
-  return placeLines(text, at, lines, valueLine, valueColumn, nl)
+      ? [
+          {
+            line: lines.length - 1,
+            column: lines[lines.length - 1].length - renderPlain(value).length
+          }
+        ]
+      : value.map((_, i) => ({ line: keys.length + i, column: last.length + 2 }))
+  return placeLines(text, at, lines, places, nl)
 }
 
 /**
@@ -423,17 +444,21 @@ function placeLines(
   text: string,
   at: number,
   lines: readonly string[],
-  valueLine: number,
-  valueColumn: number,
+  values: readonly { line: number; column: number }[],
   nl: string
 ): Insertion {
   const body = lines.join(nl)
   const unterminated =
     at === text.length && text.replace(/^\uFEFF/, '') !== '' && !text.endsWith('\n')
   const inserted = unterminated ? nl + body : body + nl
-  const before = lines.slice(0, valueLine).reduce((sum, line) => sum + line.length + nl.length, 0)
-  const valueOffset = (unterminated ? nl.length : 0) + before + valueColumn
-  return { splice: { start: at, end: at, text: inserted }, valueOffset }
+  const lineStart = (index: number): number =>
+    lines.slice(0, index).reduce((sum, line) => sum + line.length + nl.length, 0)
+  const itemOffsets = values.map(v => (unterminated ? nl.length : 0) + lineStart(v.line) + v.column)
+  return {
+    splice: { start: at, end: at, text: inserted },
+    valueOffset: itemOffsets[0],
+    itemOffsets
+  }
 }
 
 /** A new list item: its block lines (no dash, no indentation) and its flow form. */
@@ -452,22 +477,18 @@ export function appendListItem(text: string, seq: YAMLSeq, item: ListItem): Inse
   if (seq.flow || !last) {
     const prefix = last ? ', ' : ''
     const at = last ? nodeEnd(last) : (seq.range?.[0] ?? 0) + 1
+    const valueOffset = prefix.length + item.flowOffset
     return {
       splice: { start: at, end: at, text: prefix + item.flow },
-      valueOffset: prefix.length + item.flowOffset
+      valueOffset,
+      itemOffsets: [valueOffset]
     }
   }
   const dash = text.lastIndexOf('-', ((seq.items[0] as Scalar).range?.[0] ?? 1) - 1)
   const lead = ' '.repeat(columnOf(text, dash))
   const lines = item.lines.map((line, i) => (i === 0 ? `${lead}- ${line}` : `${lead}  ${line}`))
-  return placeLines(
-    text,
-    afterNode(text, last),
-    lines,
-    item.valueLine,
-    lead.length + 2 + item.valueColumn,
-    newlineOf(text)
-  )
+  const value = { line: item.valueLine, column: lead.length + 2 + item.valueColumn }
+  return placeLines(text, afterNode(text, last), lines, [value], newlineOf(text))
 }
 
 /** 0-based column of an offset. */

@@ -8,7 +8,17 @@
  * One parse, one walk: the walk records anchors as it meets them (document order), so an
  * alias is resolved without the `yaml` library's per-alias rescan of the whole document.
  */
-import { isAlias, isMap, isScalar, isSeq, type Document, type Node, type Pair, Scalar } from 'yaml'
+import {
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  type Alias,
+  type Document,
+  type Node,
+  type Pair,
+  type Scalar
+} from 'yaml'
 import { HandoffError, quote } from '../errors.js'
 import { repositoryMatches, splitLoose } from '../image/reference.js'
 import type { EditOptions, EditResult, ImageUpdate, ReadResult, ValueEdit } from './types.js'
@@ -43,6 +53,11 @@ export interface ImageSite {
   /** Dotted path where the walk reached it, e.g. `spec.template.spec.containers[0].image`. */
   readonly path: string
   readonly value: string
+  /**
+   * The scalar is an anchor that some alias also uses outside an image position (say, as
+   * `metadata.name`): editing it would change that value too.
+   */
+  readonly shared: boolean
 }
 
 export function editWorkload(
@@ -61,6 +76,7 @@ export function editWorkload(
     matched = true
     const after = rewrite(site.value, update)
     if (after === site.value) continue
+    if (site.shared) return { ok: false, error: sharedAnchor(parsed.yaml, site) }
     const splice = replaceScalar(text, site.node, after)
     if (splice instanceof HandoffError) return { ok: false, error: located(splice, parsed.yaml, site) }
     changes.push({ splice, within: 0, edit: report(site, update, after) })
@@ -115,6 +131,20 @@ function located(error: HandoffError, yaml: ParsedYaml, site: ImageSite): Handof
   })
 }
 
+function sharedAnchor(yaml: ParsedYaml, site: ImageSite): HandoffError {
+  const { line, column } = positionOf(yaml, scalarRange(site.node)[0])
+  const anchor = site.node.anchor ? `&${site.node.anchor}` : 'an anchor'
+  return new HandoffError(
+    'UNSUPPORTED_FILE',
+    `${site.path} is an alias of ${anchor} (line ${line}), which aliases elsewhere in the file also use for values that are not images; changing it would change those too`,
+    {
+      hint: 'Write the image as its own value instead of an alias, or anchor it only where images use it.',
+      line,
+      column
+    }
+  )
+}
+
 const LISTED = 10
 
 export function imageNotFound(images: readonly string[], sites: readonly ImageSite[]): HandoffError {
@@ -133,25 +163,34 @@ export function imageNotFound(images: readonly string[], sites: readonly ImageSi
 
 /** Every image site of every document, in document order. */
 export function collectImageSites(yaml: ParsedYaml): ImageSite[] {
-  const sites: ImageSite[] = []
-  for (const doc of yaml.documents) new Walk(doc, sites).node(doc.contents, [])
-  return sites
+  return yaml.documents.flatMap(doc => new Walk(doc).sites)
 }
 
 type Segment = string | number
 
 /** A pre-order walk of one document that remembers anchors and collects image sites. */
 class Walk {
+  readonly sites: ImageSite[]
+  private readonly found: { node: Scalar; path: string }[] = []
   private readonly anchors = new Map<string, Node>()
   private readonly seen = new Set<Scalar>()
+  /** Every alias of a scalar anchor, and the aliases that stand for an image. */
+  private readonly aliasesOf = new Map<unknown, Alias[]>()
+  private readonly imageAliases = new Set<Alias>()
 
-  constructor(
-    private readonly doc: Document.Parsed,
-    private readonly sites: ImageSite[]
-  ) {}
+  constructor(private readonly doc: Document.Parsed) {
+    this.node(doc.contents, [])
+    this.sites = this.found.map(({ node, path }) => ({
+      node,
+      path,
+      value: node.value as string,
+      shared: (this.aliasesOf.get(node) ?? []).some(alias => !this.imageAliases.has(alias))
+    }))
+  }
 
-  node(node: unknown, path: Segment[], containerList = false): void {
+  private node(node: unknown, path: Segment[], containerList = false): void {
     if (!node || typeof node !== 'object') return
+    if (isAlias(node)) return this.alias(node)
     this.remember(node as Node)
     if (isMap(node)) {
       for (const pair of node.items) this.pair(pair, path)
@@ -191,7 +230,7 @@ class Walk {
     const image = this.imageOf(this.resolve(item), 0)
     if (!image || this.seen.has(image) || typeof image.value !== 'string') return
     this.seen.add(image)
-    this.sites.push({ node: image, path: format([...path, 'image']), value: image.value })
+    this.found.push({ node: image, path: format([...path, 'image']) })
   }
 
   /** The `image` scalar of a container map, looking through `<<` merge keys. */
@@ -199,6 +238,7 @@ class Walk {
     if (!isMap(container) || depth > 8) return undefined
     const own = container.items.find(p => isScalar(p.key) && p.key.value === 'image')
     if (own) {
+      if (isAlias(own.value)) this.imageAliases.add(own.value)
       const value = this.resolve(own.value)
       return isScalar(value) ? value : undefined
     }
@@ -212,6 +252,14 @@ class Walk {
       }
     }
     return undefined
+  }
+
+  private alias(alias: Alias): void {
+    const target = this.resolve(alias)
+    if (!isScalar(target)) return
+    const list = this.aliasesOf.get(target)
+    if (list) list.push(alias)
+    else this.aliasesOf.set(target, [alias])
   }
 
   private remember(node: Node): void {

@@ -74,7 +74,9 @@ export function positionOf(yaml: ParsedYaml, offset: number): { line: number; co
  */
 export function isSafePlain(value: string): boolean {
   if (value === '' || !/^[A-Za-z0-9_./@+-][A-Za-z0-9_./@+:=~-]*$/.test(value)) return false
-  if (/^[-?:](\s|$)/.test(value) || value.startsWith('@')) return false
+  // A leading indicator is quoted even where YAML would read a plain scalar (`-latest`), as
+  // argocd-image-updater does: never less quoting than upstream.
+  if (/^[-?:@]/.test(value)) return false
   for (const version of ['1.2', '1.1'] as const) {
     try {
       if (parse(value, { version }) !== value) return false

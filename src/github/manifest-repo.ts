@@ -80,10 +80,13 @@ export class GitHubManifestRepo implements ManifestRepo {
     }
   }
 
-  /** Regular and executable files only: symlinks and submodules cannot be edited. */
+  /** Regular and executable files only (symlinks and submodules cannot be edited), sorted. */
   async listFiles(ref: string): Promise<readonly string[]> {
     const entries = await this.git.allEntries(ref)
-    return entries.filter(isEditable).map(entry => entry.path)
+    return entries
+      .filter(isEditable)
+      .map(entry => entry.path)
+      .sort()
   }
 
   async read(paths: readonly string[], branch: string): Promise<ReadSnapshot> {
@@ -203,11 +206,7 @@ export class GitHubManifestRepo implements ManifestRepo {
   }
 
   /** A 404 on a file read: the file, the branch or the whole repository may be missing. */
-  private async explainMissing(
-    error: unknown,
-    path: string,
-    branch: string
-  ): Promise<HandoffError> {
+  private async explainMissing(path: string, branch: string): Promise<HandoffError> {
     if ((await this.branchHead(branch)) === undefined) return this.missingBranchOrRepo(branch)
     return this.fileNotFound([path], branch)
   }

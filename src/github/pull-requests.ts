@@ -11,8 +11,11 @@ import { fullName, type RepoId } from './git-data.js'
 
 type MergeMethod = 'merge' | 'squash' | 'rebase'
 
-const AUTO_MERGE = `mutation($id: ID!, $method: PullRequestMergeMethod!) {
-  enablePullRequestAutoMerge(input: { pullRequestId: $id, mergeMethod: $method }) { clientMutationId }
+// Octokit reserves the variable names `query`, `method` and `url`.
+const AUTO_MERGE = `mutation($pullRequestId: ID!, $mergeMethod: PullRequestMergeMethod!) {
+  enablePullRequestAutoMerge(input: { pullRequestId: $pullRequestId, mergeMethod: $mergeMethod }) {
+    clientMutationId
+  }
 }`
 
 /** Fields of GitHub's pull-request answers (list and single) that PullRequest keeps. */
@@ -179,7 +182,10 @@ export class GitHubPullRequests implements PullRequests {
 
   async enableAutoMerge(pr: PullRequest, method: MergeMethod): Promise<Warnings> {
     try {
-      await this.octokit.graphql(AUTO_MERGE, { id: pr.nodeId, method: method.toUpperCase() })
+      await this.octokit.graphql(AUTO_MERGE, {
+        pullRequestId: pr.nodeId,
+        mergeMethod: method.toUpperCase()
+      })
       this.log.debug(`Auto-merge (${method}) enabled on #${pr.number}`)
       return NONE
     } catch (error) {

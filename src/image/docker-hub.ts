@@ -4,7 +4,7 @@
  * name there is an official image under `library/`.
  */
 
-export const DEFAULT_DOMAIN = 'docker.io'
+const DEFAULT_DOMAIN = 'docker.io'
 const LEGACY_DEFAULT_DOMAIN = 'index.docker.io'
 const OFFICIAL_PREFIX = 'library/'
 

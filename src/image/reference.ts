@@ -3,9 +3,9 @@
  * normalise) and repository matching. Pure: no I/O.
  *
  * Grammar: `[registry[:port]/]path[:tag][@digest]`. The registry is the first component when
- * it has a '.' or ':' or is `localhost` (docker's rule), so `acme/api` is a path. Path
- * components are lowercase; a name has at most 255 characters; a tag is `[\w][\w.-]{0,127}`;
- * a digest is `sha256:<64 hex>` or `sha512:<128 hex>`, lowercase.
+ * it has a '.' or ':', is `localhost` or an `[IPv6]` literal (docker's rule), so `acme/api` is
+ * a path. Path components are lowercase; a name has at most 255 characters; a tag is
+ * `[\w][\w.-]{0,127}`; a digest is `sha256:<64 hex>` or `sha512:<128 hex>`, lowercase.
  *
  * Where we differ from distribution/reference's `Parse`, on purpose: its `Domain()` is a greedy
  * regexp split (`a/b` has domain `a`); a first component in uppercase (`Foo/bar`) is a path

@@ -38,7 +38,7 @@ interface EditCase {
   name: string
   text: string
   updates: WorkloadUpdate[]
-  expected: ReturnType<typeof outcome>
+  expected: unknown
 }
 
 const API = 'ghcr.io/acme/api'
@@ -194,6 +194,20 @@ const editCases: EditCase[] = [
         '  - {name: c, image: *img}'
       ),
       edits: [expect.objectContaining({ path: 'spec.containers[0].image', line: 4, column: 27 })]
+    }
+  },
+  {
+    name: 'an anchor that aliases also use outside images is not edited behind their back',
+    text: yaml('kind: Pod', 'metadata:', '  name: &app nginx', 'spec:', '  containers:', '  - name: *app', '    image: *app'),
+    updates: [{ image: 'nginx', tag: '1.27' }],
+    expected: {
+      error: {
+        code: 'UNSUPPORTED_FILE',
+        message:
+          'spec.containers[0].image is an alias of &app (line 3), which aliases elsewhere in the file also use for values that are not images; changing it would change those too',
+        line: 3,
+        column: 14
+      }
     }
   },
   {
@@ -385,7 +399,7 @@ interface ReadCase {
   name: string
   text: string
   image: string
-  expected: ReturnType<typeof outcome>
+  expected: unknown
 }
 
 const readCases: ReadCase[] = [

@@ -2,7 +2,11 @@
  * Shared setup of the GitHub adapter tests: a GitHub API double on 127.0.0.1, a client with
  * every delay shrunk, and a log that records what the adapters said.
  */
-import { startGitHubDouble, type GitHubDouble, type GitHubDoubleOptions } from '../../support/github-double.mjs'
+import {
+  startGitHubDouble,
+  type GitHubDouble,
+  type GitHubDoubleOptions
+} from '../../support/github-double.mjs'
 import { createClient, type ClientOptions, type GitHubClient } from '../../../src/github/client.js'
 
 /** An installation-style token: the double signs commits written with it (as GitHub does). */
@@ -23,7 +27,13 @@ export interface Harness {
 /** Delays small enough for tests, large enough to be measured. */
 export const FAST: Omit<ClientOptions, 'token' | 'log'> = {
   retry: { retries: 2, minDelayMs: 2, maxDelayMs: 10 },
-  throttle: { retries: 2, msPerSecond: 20, maxWaitSeconds: 60, writeSpacingMs: 0, notificationSpacingMs: 0 },
+  throttle: {
+    retries: 2,
+    msPerSecond: 20,
+    maxWaitSeconds: 60,
+    writeSpacingMs: 0,
+    notificationSpacingMs: 0
+  },
   requestTimeoutMs: 5000
 }
 

@@ -9,7 +9,7 @@ import { commitIdentity } from '../identity.mjs'
 import { base64Lines, gitCommitJson, repoUrl } from '../render.mjs'
 import { isMalformedPath } from '../trees.mjs'
 import { wantsRaw } from './git.mjs'
-import { decodeBase64, ok, protectedBranch, protectionReasons, requireString } from './context.mjs'
+import { decodeBase64, identities, ok, protectedBranch, protectionReasons, requireString } from './context.mjs'
 
 /** @typedef {import('./context.mjs').Route} Route */
 /** @typedef {import('./context.mjs').Ctx} Ctx */
@@ -180,7 +180,7 @@ function putContents(ctx) {
   const existed = checkPrecondition(repo, head, path, body.sha)
   const previous = repo.entryAt(head, path)?.mode
   const mode = previous === MODES.executable ? MODES.executable : MODES.file
-  const identity = commitIdentity(ctx.token, { author: body.author, committer: body.committer }, state.now())
+  const identity = commitIdentity(ctx.token, identities(body), state.now())
   const blob = repo.store.writeBlob(bytes)
   const sha = repo.commitChanges({ parent: head, changes: [{ path, mode, sha: blob }], message, ...identity })
   repo.refs.set(`refs/heads/${branch}`, sha)

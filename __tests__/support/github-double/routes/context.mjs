@@ -79,3 +79,23 @@ export function decodeBase64(text, field) {
   }
   return Buffer.from(compact, 'base64')
 }
+
+/**
+ * `author`/`committer` of a write body: absent, or an object with name and email (GitHub
+ * answers 422 when either is missing).
+ * @param {any} body
+ * @returns {{ author?: { name: string, email: string, date?: string }, committer?: { name: string, email: string, date?: string } }}
+ */
+export function identities(body) {
+  /** @type {Record<string, any>} */
+  const found = {}
+  for (const role of ['author', 'committer']) {
+    const value = body?.[role]
+    if (value === undefined || value === null) continue
+    for (const field of ['name', 'email']) {
+      if (typeof value[field] !== 'string' || value[field] === '') throw invalidRequest(`${role}.${field}`)
+    }
+    found[role] = { name: value.name, email: value.email, ...(typeof value.date === 'string' ? { date: value.date } : {}) }
+  }
+  return found
+}

@@ -7,7 +7,7 @@ import { isAncestor } from '../history.mjs'
 import { commitIdentity } from '../identity.mjs'
 import { base64Lines, gitCommitJson, nodeId, refJson, repoUrl } from '../render.mjs'
 import { editTree, isMalformedPath, listTree } from '../trees.mjs'
-import { decodeBase64, ok, protectedBranch, protectionReasons, requireString } from './context.mjs'
+import { decodeBase64, identities, ok, protectedBranch, protectionReasons, requireString } from './context.mjs'
 
 /** @typedef {import('./context.mjs').Route} Route */
 /** @typedef {import('./context.mjs').Ctx} Ctx */
@@ -129,7 +129,7 @@ function createCommit(ctx) {
   for (const parent of parents) {
     if (!repo.store.commit(parent)) throw new ApiError(422, 'Parent SHA does not exist or is not a commit object')
   }
-  const identity = commitIdentity(ctx.token, { author: body.author, committer: body.committer }, ctx.state.now())
+  const identity = commitIdentity(ctx.token, identities(body), ctx.state.now())
   const sha = repo.store.writeCommit(
     { tree, parents, author: identity.author, committer: identity.committer, message },
     identity.verified

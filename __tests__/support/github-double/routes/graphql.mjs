@@ -18,13 +18,18 @@ function failure(type, message, field) {
   }
 }
 
-/** The variable or inline argument `name` of the operation. @param {Ctx} ctx @param {string} name */
+/**
+ * The argument `name` of the operation's field: an inline value (`name: "x"`, `name: SQUASH`)
+ * or a `$variable`. Variable declarations (`$name: ID!`) are not arguments and are skipped.
+ * @param {Ctx} ctx @param {string} name
+ */
 function argument(ctx, name) {
   const variables = ctx.body?.variables ?? {}
-  const inline = new RegExp(`${name}\\s*:\\s*"?([A-Za-z0-9_=-]+)"?`).exec(ctx.body.query)?.[1]
-  if (inline !== undefined && !inline.startsWith('$')) return inline
-  const named = new RegExp(`${name}\\s*:\\s*\\$(\\w+)`).exec(ctx.body.query)?.[1]
-  return named === undefined ? variables[name] : variables[named]
+  const pattern = new RegExp(`(?<![$\\w])${name}\\s*:\\s*(?:"([^"]*)"|\\$(\\w+)|(\\w+))`)
+  const found = pattern.exec(ctx.body.query)
+  if (!found) return variables[name]
+  if (found[2] !== undefined) return variables[found[2]]
+  return found[1] ?? found[3]
 }
 
 /** @param {Ctx} ctx @param {string} id */

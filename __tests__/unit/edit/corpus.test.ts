@@ -1,0 +1,245 @@
+/**
+ * Every file of the real-world corpus (../shared/corpus/INDEX.tsv), every image it lists: set a
+ * new tag through planEdits (format auto, as a user would), then
+ *
+ * - diff the lines and write the old values back at the positions the edits report: every
+ *   changed line must become the original line again, and added or removed lines must be
+ *   reported values (so nothing but those values changed, and the reports are right);
+ * - plan the same update again on the new bytes: nothing changes (idempotent).
+ *
+ * Images that cannot be edited are listed in EXCEPTIONS with the reason and the error they
+ * must fail with; files without images must fail with IMAGE_NOT_FOUND. Nothing is skipped.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from '@jest/globals'
+import { diffArrays } from 'diff'
+import { detectFormat } from '../../../src/edit/detect-format.js'
+import { planEdits, type PlanOptions } from '../../../src/edit/plan.js'
+import type { ValueEdit } from '../../../src/edit/types.js'
+import { splitLoose, tryParseReference } from '../../../src/image/reference.js'
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
+const corpusDir = path.resolve(repoRoot, '../shared/corpus')
+const haveCorpus = fs.existsSync(path.join(corpusDir, 'INDEX.tsv'))
+
+const NEW_TAG = 'corpus-new-tag'
+
+interface Row {
+  readonly file: string
+  readonly path: string
+  readonly images: readonly string[]
+}
+
+function readIndex(): Row[] {
+  if (!haveCorpus) return []
+  const [header, ...lines] = fs.readFileSync(path.join(corpusDir, 'INDEX.tsv'), 'utf8').split('\n').filter(Boolean)
+  const columns = header.split('\t')
+  return lines.map(line => {
+    const cells = Object.fromEntries(line.split('\t').map((cell, i) => [columns[i], cell]))
+    return { file: cells.file, path: cells.path, images: cells.images ? cells.images.split(';') : [] }
+  })
+}
+
+/** What a user would pass: the repository, as the file writes it; and `key` where one is needed. */
+interface Target {
+  readonly image: string
+  readonly key?: string
+}
+
+/** `(tag-only override):X` maps have no repository; the user names the value with `key`. */
+const TAG_ONLY_KEYS: Readonly<Record<string, string>> = {
+  'helm-values/argoproj__argocd-example-apps__helm-dependency__values.yaml': 'wordpress.image.tag'
+}
+
+/**
+ * INDEX `images` entries (corpus README): kustomize `name[=newName][:tag][@digest]` (the entry
+ * is selected by `name`), `name (tagSuffix=X)`, helm `registry/repository:tag@digest`, literal
+ * values; `(tag-only override):X`. The image a user passes is the repository part.
+ */
+function targetsOf(row: Row): Target[] {
+  const targets = new Map<string, Target>()
+  for (const entry of row.images) {
+    if (entry.startsWith('(tag-only override)')) {
+      targets.set('tag-only', { image: 'tag-only', key: TAG_ONLY_KEYS[row.file] })
+      continue
+    }
+    const name = entry.replace(/ \(tagSuffix=[^)]*\)$/, '').split('=')[0]
+    const image = splitLoose(name).name
+    targets.set(image, { image })
+  }
+  return [...targets.values()]
+}
+
+interface Exception {
+  readonly reason: string
+  readonly code: string
+}
+
+const NO_REFERENCE: Exception = {
+  reason: 'the image is a compose variable (${…}); no valid reference names it',
+  code: 'INVALID_REFERENCE'
+}
+
+/** `file` or `file :: image` → why it cannot be edited and the error it must fail with. */
+const EXCEPTIONS: Readonly<Record<string, Exception>> = {
+  'tricky/Azure-Samples__aks-store-demo__sample-manifests__argocd__pets.yaml': {
+    reason:
+      'an Argo CD Application: its spec.source.kustomize.images are folded block scalars inside the Application, not a supported format (use an .argocd-source file or the kustomization)',
+    code: 'IMAGE_NOT_FOUND'
+  },
+  'tricky/fluxcd__image-automation-controller__internal__update__testdata__setters__original__kustomization.yml :: image':
+    {
+      reason: '`image` here is the target selector of a patch, not an images entry',
+      code: 'IMAGE_NOT_FOUND'
+    }
+}
+
+interface Case {
+  readonly row: Row
+  readonly target: Target
+  readonly title: string
+  readonly exception?: Exception
+}
+
+function casesOf(row: Row): Case[] {
+  const text = fs.readFileSync(path.join(corpusDir, row.file), 'utf8')
+  const format = detectFormat(row.path, text)
+  const targets = row.images.length > 0 ? targetsOf(row) : [{ image: 'ghcr.io/example/absent' }]
+  return targets.map(target => {
+    const id = `${row.file} :: ${target.image}`
+    const exception =
+      EXCEPTIONS[id] ??
+      EXCEPTIONS[row.file] ??
+      (target.key === undefined && !tryParseReference(target.image) ? NO_REFERENCE : undefined) ??
+      (row.images.length === 0 ? { reason: 'the file references no image', code: 'IMAGE_NOT_FOUND' } : undefined)
+    return { row, target, title: `${id} (${format})${exception ? ' must fail' : ''}`, exception }
+  })
+}
+
+const rows = readIndex()
+const cases = rows.flatMap(casesOf)
+
+/**
+ * Problems with a change, found by a line diff: every changed line must turn back into the
+ * original line when the old values are written over the new ones at the reported columns,
+ * every added line must hold a reported new value, every removed line a reported removed
+ * value, and every report must be used. An empty list means only the values changed.
+ */
+function strayChanges(original: string, updated: string, edits: readonly ValueEdit[]): string[] {
+  const problems: string[] = []
+  const unused = new Set(edits)
+  const take = (line: number) => edits.filter(e => e.line === line && unused.delete(e))
+  let newLine = 1
+  const parts = diffArrays(original.split('\n'), updated.split('\n'))
+  for (let p = 0; p < parts.length; p++) {
+    const part = parts[p]
+    if (!part.added && !part.removed) {
+      newLine += part.count ?? part.value.length
+    } else if (part.removed && parts[p + 1]?.added) {
+      const added = parts[++p].value
+      part.value.forEach((old, k) => {
+        const now = added[k]
+        const line = newLine + k
+        if (now === undefined) return problems.push(`line ${line}: removed ${JSON.stringify(old)}`)
+        const restored = take(line)
+          .sort((a, b) => b.column - a.column)
+          .reduce((text, edit) => writeBack(text, edit), now)
+        if (restored !== old) problems.push(`line ${line}: ${JSON.stringify(old)} became ${JSON.stringify(now)}`)
+      })
+      added.slice(part.value.length).forEach((now, k) => addedLine(now, newLine + part.value.length + k))
+      newLine += added.length
+    } else if (part.added) {
+      part.value.forEach((now, k) => addedLine(now, newLine + k))
+      newLine += part.value.length
+    } else {
+      for (const old of part.value) {
+        const removal = [...unused].find(e => e.after === '' && e.before !== '' && old.includes(e.before))
+        if (removal) unused.delete(removal)
+        else problems.push(`removed line ${JSON.stringify(old)}`)
+      }
+    }
+  }
+  function addedLine(now: string, line: number): void {
+    if (take(line).filter(e => e.before === '' && now.includes(e.after)).length === 0) {
+      problems.push(`line ${line} added: ${JSON.stringify(now)}`)
+    }
+  }
+  for (const edit of unused) problems.push(`report of line ${edit.line} (${edit.path}) matches no change`)
+  return problems
+}
+
+const STYLES = [(v: string) => JSON.stringify(v), (v: string) => `'${v.replace(/'/g, "''")}'`, (v: string) => v]
+
+/** The line with the edit's new value (in the quoting it was written in) replaced by the old. */
+function writeBack(line: string, edit: ValueEdit): string {
+  const at = edit.column - 1
+  const style = STYLES.find(render => line.startsWith(render(edit.after), at))
+  if (!style) return `${line} <no ${JSON.stringify(edit.after)} at column ${edit.column}>`
+  const end = at + style(edit.after).length
+  // An empty plain value had no text: `tag:` became `tag: v1`.
+  const start = edit.before === '' && style === STYLES[2] && line.slice(at - 2, at) === ': ' ? at - 1 : at
+  const old = edit.before === '' && style === STYLES[2] ? '' : style(edit.before)
+  return line.slice(0, start) + old + line.slice(end)
+}
+
+function check({ row, target }: Case) {
+  const content = fs.readFileSync(path.join(corpusDir, row.file))
+  if (target.key === undefined && !tryParseReference(target.image)) {
+    return { errors: [{ code: 'INVALID_REFERENCE' }] }
+  }
+  const options: PlanOptions = { createMissing: false, key: target.key }
+  const updates = [{ image: target.image, tag: NEW_TAG }]
+  const plan = planEdits({ files: [{ path: row.path, content }], updates, format: 'auto', options })
+  if (plan.errors.length > 0) return { errors: plan.errors.map(e => ({ code: e.code, message: e.message })) }
+  if (plan.changes.length !== 1) return { errors: [{ code: 'NO_CHANGE', message: `${plan.changes.length} changes` }] }
+  const [change] = plan.changes
+  const again = planEdits({ files: [{ path: row.path, content: change.after }], updates, format: 'auto', options })
+  return {
+    errors: [],
+    edited: change.edits.length > 0 && change.edits.every(e => e.after.includes(NEW_TAG)),
+    strayChanges: strayChanges(content.toString('utf8'), change.after.toString('utf8'), change.edits),
+    secondRun: { changes: again.changes.length, errors: again.errors.length, unchanged: again.unchanged }
+  }
+}
+
+describe('corpus', () => {
+  if (haveCorpus) {
+    it('indexes every file of the corpus directories', () => {
+      const onDisk = ['kustomization', 'workload', 'helm-values', 'tricky'].flatMap(dir =>
+        fs.readdirSync(path.join(corpusDir, dir)).map(name => `${dir}/${name}`)
+      )
+      expect(rows.map(r => r.file).sort()).toEqual(onDisk.sort())
+    })
+    it('lists exceptions only for cases that exist', () => {
+      const ids = new Set(cases.flatMap(c => [c.row.file, `${c.row.file} :: ${c.target.image}`]))
+      expect(Object.keys(EXCEPTIONS).filter(id => !ids.has(id))).toEqual([])
+    })
+  } else if (process.env.CI === 'true') {
+    it('is present (required in CI)', () => {
+      throw new Error(`missing ${corpusDir}`)
+    })
+  } else {
+    console.log(`skipping the corpus: ${corpusDir} not found`)
+    it.skip('is present', () => undefined)
+  }
+})
+
+if (cases.length > 0) {
+  describe('a new tag for every image of every corpus file', () => {
+    it.each(cases)('$title', c => {
+      const result = check(c)
+      if (c.exception) {
+        expect(result).toEqual({ errors: [expect.objectContaining({ code: c.exception.code })] })
+      } else {
+        expect(result).toEqual({
+          errors: [],
+          edited: true,
+          strayChanges: [],
+          secondRun: { changes: 0, errors: 0, unchanged: [c.row.path] }
+        })
+      }
+    })
+  })
+}
