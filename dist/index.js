@@ -36740,7 +36740,9 @@ function positionOf(yaml, offset) {
 function isSafePlain(value) {
     if (value === '' || !/^[A-Za-z0-9_./@+-][A-Za-z0-9_./@+:=~-]*$/.test(value))
         return false;
-    if (/^[-?:](\s|$)/.test(value) || value.startsWith('@'))
+    // A leading indicator is quoted even where YAML would read a plain scalar (`-latest`), as
+    // argocd-image-updater does: never less quoting than upstream.
+    if (/^[-?:@]/.test(value))
         return false;
     for (const version of ['1.2', '1.1']) {
         try {
@@ -37435,17 +37437,17 @@ function afterNode(text, node) {
 
 
 /**
- * Apply changes once each (an anchored value reached twice is one change) and locate every
- * edit in the new text. Two different values for one place — an anchor shared by two images
- * that get different tags — is refused rather than guessed.
+ * Apply changes once each (an anchored value reached twice is one change, reported at the
+ * first path that reached it) and locate every edit in the new text. Two different values for
+ * one place — an anchor shared by two images that get different tags — is refused.
  */
 function finishChanges(text, changes) {
+    const unique = firstBy(changes, c => helm_values_spliceKey(c.splice));
+    const clash = findClash(unique.filter(c => !c.inserted).map(c => c.splice));
+    if (clash)
+        return { ok: false, error: conflict(text, changes, clash) };
     // Stable: insertions at one place (a new tag, then its digest) keep their planned order.
-    const splices = [...new Map(changes.map(c => [helm_values_spliceKey(c.splice), c.splice])).values()].sort((a, b) => a.start - b.start || a.end - b.end);
-    for (let i = 1; i < splices.length; i++) {
-        if (splices[i].start < splices[i - 1].end)
-            return { ok: false, error: conflict(text, changes, splices[i]) };
-    }
+    const splices = unique.map(c => c.splice).sort((a, b) => a.start - b.start || a.end - b.end);
     const out = applySplices(text, splices);
     const newStart = new Map();
     let shift = 0;
@@ -37453,10 +37455,7 @@ function finishChanges(text, changes) {
         newStart.set(helm_values_spliceKey(splice), splice.start + shift);
         shift += splice.text.length - (splice.end - splice.start);
     }
-    // One edit per value: an anchored value reached through aliases is listed once.
-    const edits = [
-        ...new Map(changes.map(c => [`${helm_values_spliceKey(c.splice)}#${c.valueOffset}`, c])).values()
-    ]
+    const edits = firstBy(changes, c => `${helm_values_spliceKey(c.splice)}#${c.valueOffset}`)
         .map(c => ({ at: (newStart.get(helm_values_spliceKey(c.splice)) ?? 0) + c.valueOffset, edit: c.edit }))
         .sort((a, b) => a.at - b.at);
     return {
@@ -37464,6 +37463,18 @@ function finishChanges(text, changes) {
         text: out,
         edits: edits.map(({ at, edit }) => ({ ...edit, ...lineColumn(out, at) }))
     };
+}
+function firstBy(items, key) {
+    const seen = new Map();
+    for (const item of items)
+        if (!seen.has(key(item)))
+            seen.set(key(item), item);
+    return [...seen.values()];
+}
+/** A replacement that overlaps another (or starts where another empty value is set). */
+function findClash(splices) {
+    const sorted = [...splices].sort((a, b) => a.start - b.start || a.end - b.end);
+    return sorted.find((b, i) => i > 0 && (b.start < sorted[i - 1].end || b.start === sorted[i - 1].start));
 }
 function helm_values_spliceKey(splice) {
     return `${splice.start}:${splice.end}:${splice.text}`;
@@ -37480,7 +37491,7 @@ function conflict(text, changes, splice) {
     });
 }
 function overlaps(a, b) {
-    return a.start < b.end && b.start < a.end;
+    return a.start === b.start || (a.start < b.end && b.start < a.end);
 }
 /** 1-based line and column of an offset (columns count UTF-16 units, as `yaml` does). */
 function lineColumn(text, offset) {
@@ -37509,7 +37520,7 @@ function replaceChange(yaml, node, value, edit) {
     return { splice, valueOffset, edit: { ...edit, before: scalarText(node), after: value } };
 }
 function insertionChange(insertion, edit) {
-    return { splice: insertion.splice, valueOffset: insertion.valueOffset, edit };
+    return { splice: insertion.splice, valueOffset: insertion.valueOffset, edit, inserted: true };
 }
 function locate(yaml, node, error) {
     const { line, column } = positionOf(yaml, node.range?.[0] ?? 0);
@@ -37825,7 +37836,7 @@ function targetOf(yaml, doc, found, parts, key, updates) {
     const nameRole = roleOfName(name);
     const referenced = updates.find(u => repositoryMatches(loose.name, u.image));
     const isDigest = /^sha\d+:/.test(value);
-    const looksLikeReference = /[/:@]/.test(value) && !isDigest;
+    const looksLikeReference = /[/:@]/.test(value) && !isDigest && !TAG_AT_DIGEST.test(value);
     if (referenced && (looksLikeReference || nameRole === 'reference')) {
         return { found, role: 'reference', update: referenced };
     }
@@ -37836,6 +37847,8 @@ function targetOf(yaml, doc, found, parts, key, updates) {
     const update = updateOfParent(yaml, doc, found, key, updates);
     return update instanceof errors_HandoffError ? update : { found, role, update };
 }
+/** `1.4.0@sha256:…` in a tag value, as argocd-image-updater writes a tag with its digest. */
+const TAG_AT_DIGEST = /^[\w][\w.-]*@[a-z0-9]+:[0-9a-fA-F]+$/;
 /** The update a bare tag belongs to: named by the map's repository/image, or the only one. */
 function updateOfParent(yaml, doc, found, key, updates) {
     const identity = found.parent ? identityOf(doc, found.parent) : undefined;
@@ -37882,13 +37895,19 @@ function planKey(yaml, doc, target) {
         const after = before === '' ? formatReference({ ...update, name: update.image }) : rewrite(before, update);
         return setSlot(yaml, found, after, { image: update.image, previous: tag ?? digest ?? '' });
     }
-    const wanted = target.role === 'tag' ? update.tag : update.digest;
+    // A tag written as tag@digest keeps that form when a digest comes with the new tag.
+    const inline = target.role === 'tag' && TAG_AT_DIGEST.test(before);
+    const wanted = target.role === 'digest'
+        ? update.digest
+        : inline && update.tag !== undefined && update.digest !== undefined
+            ? `${update.tag}@${update.digest}`
+            : update.tag;
     if (wanted === undefined)
         return missingPart(yaml, found, target);
     const sibling = target.role === 'tag' && found.parent
         ? ownSlot(doc, found.parent, 'digest', found.parentPath)
         : undefined;
-    const previous = before || (sibling ? scalarText(sibling.node) : '');
+    const previous = (inline ? before.split('@')[0] : before) || (sibling ? scalarText(sibling.node) : '');
     const base = { image: update.image, previous };
     const own = setSlot(yaml, found, wanted, base);
     if (own instanceof errors_HandoffError || !sibling)
@@ -37993,6 +38012,8 @@ function currentAtKey(doc, target, image) {
         return current(image, reference_splitLoose(value).tag, reference_splitLoose(value).digest);
     if (target.role === 'digest')
         return current(image, undefined, value);
+    if (TAG_AT_DIGEST.test(value))
+        return current(image, value.split('@')[0], value.split('@')[1]);
     const sibling = target.found.parent ? ownSlot(doc, target.found.parent, 'digest', '') : undefined;
     return current(image, value, sibling && scalarText(sibling.node));
 }
@@ -38311,7 +38332,7 @@ function missingParam(file, name) {
     });
 }
 function change(insertion, edit) {
-    return { splice: insertion.splice, valueOffset: insertion.valueOffset, edit };
+    return { splice: insertion.splice, valueOffset: insertion.valueOffset, edit, inserted: true };
 }
 /** A `{name, value, forcestring: true}` item appended to helm.parameters (created if need be). */
 function appendParam(file, name, value, image) {
@@ -38367,7 +38388,8 @@ function appendEntries(file, values, updates) {
     return edits.map((edit, i) => ({
         splice: insertion.splice,
         valueOffset: insertion.itemOffsets[i],
-        edit
+        edit,
+        inserted: true
     }));
 }
 function argocd_source_imageNotFound(file, updates) {
@@ -38757,14 +38779,16 @@ function invalidArgs(message) {
 }
 function kustomizationOf(yaml) {
     const doc = yaml.documents[0];
-    const root = doc?.contents;
-    if (root === null || root === undefined)
-        return { entries: [] };
-    if (!(0,dist/* isMap */.jh)(root)) {
-        return new errors_HandoffError('UNSUPPORTED_FILE', 'The kustomization is not a YAML mapping', {
-            hint: 'A kustomization file is a mapping with keys such as `resources:` and `images:`.'
-        });
+    // Directives with no document after them: nothing to add a key to.
+    if (!doc)
+        return /^%/m.test(yaml.text) ? notAMapping() : { entries: [] };
+    const root = doc.contents;
+    const bare = (0,dist/* isScalar */.jn)(root) && root.value === null && !root.source && !root.anchor && !root.tag;
+    if (root === null || bare) {
+        return { entries: [], empty: { range: root?.range ?? doc.range, docStart: doc.directives.docStart === true } };
     }
+    if (!(0,dist/* isMap */.jh)(root))
+        return notAMapping();
     const imagesPair = root.items.find(p => kustomize_images_scalarText(p.key) === 'images');
     const value = imagesPair?.value;
     if (value === null || value === undefined || ((0,dist/* isScalar */.jn)(value) && value.value === null)) {
@@ -38780,6 +38804,11 @@ function kustomizationOf(yaml) {
     });
     return { root, imagesPair, list: value, entries };
 }
+function notAMapping() {
+    return new errors_HandoffError('UNSUPPORTED_FILE', 'The kustomization is not a YAML mapping', {
+        hint: 'A kustomization file is a mapping with keys such as `resources:` and `images:`.'
+    });
+}
 function notAList(yaml, node) {
     const { line, column } = positionOf(yaml, node.range?.[0] ?? 0);
     return new errors_HandoffError('UNSUPPORTED_FILE', `\`images:\` at line ${line} is not a list`, {
@@ -38794,6 +38823,10 @@ function kustomize_images_scalarText(node) {
     if (typeof node.value === 'string')
         return node.value;
     return node.source ?? String(node.value);
+}
+/** True when the value is already that string (a plain `0755` or `1.20` is not: YAML reads a number). */
+function holdsString(node, value) {
+    return (0,dist/* isScalar */.jn)(node) && typeof node.value === 'string' && node.value === value;
 }
 function fieldPair(entry, field) {
     return entry.map.items.find(p => kustomize_images_scalarText(p.key) === field);
@@ -38880,7 +38913,7 @@ class ListEditor {
                 removed.set(pair, report(field, before, ''));
             else if (!pair)
                 added.push({ field, value: change.set, report: report(field, '', change.set) });
-            else if (before !== change.set) {
+            else if (!holdsString(pair.value, change.set)) {
                 const error = this.replace(entry, field, pair, report(field, before, change.set));
                 if (error)
                     return error;
@@ -38994,12 +39027,20 @@ class ListEditor {
         }
         if (file.imagesPair)
             return this.emptyListPlace(file.imagesPair);
-        if (file.root?.flow)
-            return flowList(this.yaml, file.root);
-        const column = file.root?.range ? this.column(file.root.range[0]) : 0;
-        const at = file.root?.range ? this.lineEndAfter(file.root.range[1]) : this.text.length;
+        const root = file.root;
+        if (root?.flow)
+            return flowList(this.yaml, root);
+        const keys = root?.range && root.items.length > 0 ? root.range : undefined;
+        const column = keys ? this.indent(keys[0]) : 0;
+        const at = keys ? this.lineEndAfter(keys[1]) : this.emptyDocumentAt(file.empty);
         const header = { start: at, end: at, text: `${' '.repeat(column)}images:${this.newline}` };
         return { at, dash: column, key: column + 2, layout: header };
+    }
+    /** After the `---` line of an empty document, or where its (empty) content starts. */
+    emptyDocumentAt(empty) {
+        if (!empty)
+            return this.text.length;
+        return empty.docStart ? this.lineEndAfter(empty.range[1]) : this.lineStart(empty.range[0]);
     }
     /** `images:` with no value, or `images: []`. */
     emptyListPlace(pair) {
@@ -39045,8 +39086,19 @@ class ListEditor {
     lineStart(offset) {
         return this.text.lastIndexOf('\n', offset - 1) + 1;
     }
+    /** 0-based column; a BOM in front of the first line takes no column. */
     column(offset) {
-        return offset - this.lineStart(offset);
+        const start = this.lineStart(offset);
+        return offset - start - (start === 0 && this.text.startsWith('\uFEFF') ? 1 : 0);
+    }
+    /** The indentation of the line holding `offset`. */
+    indent(offset) {
+        const start = this.lineStart(offset);
+        const from = start === 0 && this.text.startsWith('\uFEFF') ? 1 : start;
+        let end = from;
+        while (this.text[end] === ' ')
+            end++;
+        return end - from;
     }
     /** The start of the line after the one holding `end` (a range end). */
     lineEndAfter(end) {
@@ -40222,8 +40274,11 @@ async function planChanges(ctx, snapshot) {
     });
     if (plan.errors.length > 0)
         throw new ErrorList(plan.errors);
-    const shas = new Map(snapshot.files.map(file => [file.path, file.sha]));
-    const planned = plan.changes.map(change => ({ ...change, previousSha: shas.get(change.path) ?? '' }));
+    const read = new Map(snapshot.files.map(file => [file.path, file]));
+    const planned = plan.changes.map(change => {
+        const file = read.get(change.path);
+        return { ...change, previousSha: file?.sha ?? '', ...(file?.mode ? { mode: file.mode } : {}) };
+    });
     if (settings.onlyNewer === 'off')
         return planned;
     const kept = [];
@@ -40269,6 +40324,10 @@ function reportOf(change) {
     const after = change.after.toString('utf8');
     const diff = createTwoFilesPatch(`a/${change.path}`, `b/${change.path}`, before, after, '', '', { context: 2 });
     return { path: change.path, format: change.format, edits: change.edits, diff };
+}
+/** What the adapters write for a planned change: new bytes, the blob it replaces, its mode. */
+function fileChangeOf(change) {
+    return { path: change.path, content: change.after, previousSha: change.previousSha, ...(change.mode ? { mode: change.mode } : {}) };
 }
 function previousTagOf(changes) {
     return changes[0]?.edits[0]?.previous ?? '';
@@ -40357,11 +40416,7 @@ async function publishCommit(ctx) {
 function write(ctx, changes, head) {
     const message = commitMessage(ctx.settings, templateValues(ctx.settings, ctx.updates, changes));
     const request = { branch: ctx.branch, expectedHead: head, message };
-    const fileChanges = changes.map(change => ({
-        path: change.path,
-        content: change.after,
-        previousSha: change.previousSha
-    }));
+    const fileChanges = changes.map(fileChangeOf);
     return fileChanges.length === 1
         ? ctx.repo.updateFile(fileChanges[0], request)
         : ctx.repo.commitFiles(fileChanges, request);
@@ -40446,9 +40501,8 @@ async function publishPullRequest(ctx) {
             hint: 'The PR branch belongs to the action and is reset on every run; choose a branch other than "branch".'
         });
     }
-    const head = await targetHead(ctx);
-    const snapshot = await log.group(`Read ${ctx.paths.length} file(s) from ${ctx.branch}`, () => ctx.repo.read(ctx.paths, head));
-    const changes = await log.group('Plan the edit', () => planChanges(ctx, { ...snapshot, head }));
+    const { head, snapshot } = await log.group(`Read ${ctx.paths.length} file(s) from ${ctx.branch}`, () => readTarget(ctx));
+    const changes = await log.group('Plan the edit', () => planChanges(ctx, snapshot));
     const existing = await ctx.pulls.findOpen(prBranch, ctx.branch);
     if (changes.length === 0) {
         log.info(`${ctx.branch} already holds the desired state: no pull request needed.`);
@@ -40461,6 +40515,19 @@ async function publishPullRequest(ctx) {
         return pull_request_result(ctx, { prBranch, head, changes, changed: true, commitSha: '', existing, operation: existing ? 'updated' : 'created' });
     }
     return log.group(`Pull request ${prBranch} → ${ctx.branch}`, () => openOrUpdate(ctx, prBranch, head, changes, existing));
+}
+/**
+ * The target files and the commit the PR is built on. The port reads branch heads, so the
+ * read goes by name: a multi-file read reports the commit it saw; a single-file read does
+ * not, and the head resolved just before it stands in (the file is then at least as new as
+ * that commit, so the PR can only carry a change that is already on the target, never
+ * revert one).
+ */
+async function readTarget(ctx) {
+    const resolved = await targetHead(ctx);
+    const snapshot = await ctx.repo.read(ctx.paths, ctx.branch);
+    const head = snapshot.head || resolved;
+    return { head, snapshot: { ...snapshot, head } };
 }
 async function targetHead(ctx) {
     const head = await ctx.repo.branchHead(ctx.branch);
@@ -40479,8 +40546,7 @@ async function openOrUpdate(ctx, prBranch, head, changes, existing) {
         return pull_request_result(ctx, { prBranch, head, changes, changed: false, commitSha: existing.headSha, existing, operation: 'unchanged' });
     }
     const message = commitMessage(ctx.settings, values);
-    const files = changes.map(c => ({ path: c.path, content: c.after, previousSha: c.previousSha }));
-    const commit = await ctx.refs.createCommit(files, head, message);
+    const commit = await ctx.refs.createCommit(changes.map(fileChangeOf), head, message);
     await ctx.refs.resetBranch(prBranch, commit);
     const title = renderTemplate(ctx.settings.pullRequest.title, values);
     const body = ctx.settings.pullRequest.body
@@ -40501,7 +40567,9 @@ async function holdsDesiredState(ctx, pr, head, changes) {
     const comparison = await ctx.refs.compare(head, pr.headSha);
     if (comparison.status !== 'ahead' || comparison.aheadBy !== 1)
         return false;
-    const onBranch = await ctx.repo.read(ctx.paths, pr.headSha);
+    const onBranch = await ctx.repo.read(ctx.paths, pr.headRef);
+    if (onBranch.head !== '' && onBranch.head !== pr.headSha)
+        return false;
     const wanted = new Map(changes.map(c => [c.path, c.after]));
     return onBranch.files.every(file => {
         const desired = wanted.get(file.path);
@@ -40755,6 +40823,7 @@ function parseApps(raw) {
 
 
 
+
 const DEFAULT_COMMIT_MESSAGE = 'chore(deploy): bump {name} to {tag}\n\nSource: {source-repo}@{source-sha}\nRun: {run-url}';
 const DEFAULT_PR_TITLE = 'Deploy {name}:{tag}';
 const FORMATS = ['auto', 'kustomize', 'workload', 'helm', 'tag-file', 'argocd-source'];
@@ -40863,6 +40932,7 @@ function readSettings(source, context) {
         argocd: readArgo(r),
         delayScale: context.delayScale
     };
+    checkOnlyNewer(r, settings.onlyNewer, updates);
     if (settings.onlyNewer === 'git' && !context.repository) {
         r.fail(Inputs.OnlyNewer, 'git', 'needs the workflow repository (GITHUB_REPOSITORY)', 'Run inside GitHub Actions or use only-newer: semver.');
     }
@@ -40908,20 +40978,24 @@ function referenceUpdate(r, input, text, tagInput, digestInput, allowLatest, pro
             return r.fail(input, text, error.message.replace(/^Invalid image reference "[^"]*": /, 'is not a valid image reference: '), error.hint ?? 'Use registry/path/name[:tag][@sha256:<64 hex>], e.g. ghcr.io/acme/api:1.4.0.');
         throw error;
     }
+    // Every problem of the reference is reported, not only the first.
+    const before = r.errors.length;
     const tag = pick(r, Inputs.Tag, ref.tag, tagInput);
     const digest = pick(r, Inputs.Digest, ref.digest, digestInput);
     if (tag !== undefined && !isValidTag(tag)) {
-        return r.fail(Inputs.Tag, tag, 'is not a valid tag', 'A tag is 1–128 characters of letters, digits, "_", "." and "-", not starting with "." or "-".');
+        r.fail(Inputs.Tag, tag, 'is not a valid tag', 'A tag is 1–128 characters of letters, digits, "_", "." and "-", not starting with "." or "-".');
     }
     if (digest !== undefined && !isValidDigest(digest)) {
-        return r.fail(Inputs.Digest, digest, 'is not a valid digest', 'Use sha256:<64 lowercase hex characters>, e.g. the digest output of docker/build-push-action.');
+        r.fail(Inputs.Digest, digest, 'is not a valid digest', 'Use sha256:<64 lowercase hex characters>, e.g. the digest output of docker/build-push-action.');
     }
-    if (!promoting && tag === undefined && digest === undefined) {
-        return r.fail(Inputs.Tag, '', `is required for ${quote(text)}`, 'Set "tag", or put the tag in the reference (ghcr.io/acme/api:1.4.0), or give "digest", or use "promote-from".');
+    if (!promoting && tag === undefined && digest === undefined && r.errors.length === before) {
+        r.fail(Inputs.Tag, '', `is required for ${quote(text)}`, 'Set "tag", or put the tag in the reference (ghcr.io/acme/api:1.4.0), or give "digest", or use "promote-from".');
     }
     if (tag === 'latest' && !allowLatest) {
-        return r.fail(Inputs.Tag, tag, 'is the mutable tag "latest", refused by default', 'Deploy an immutable tag (a version or commit SHA), or set allow-latest: true.');
+        r.fail(Inputs.Tag, tag, 'is the mutable tag "latest", refused by default', 'Deploy an immutable tag (a version or commit SHA), or set allow-latest: true.');
     }
+    if (r.errors.length > before)
+        return undefined;
     return { image: ref.name, ...(tag !== undefined ? { tag } : {}), ...(digest !== undefined ? { digest } : {}) };
 }
 /** A tag/digest given in the reference and as an input must agree. */
@@ -40983,6 +41057,22 @@ function readOnlyNewer(r) {
     if (value === '' || value === 'false')
         return 'off';
     return r.choice(Inputs.OnlyNewer, ['semver', 'git'], 'off');
+}
+/** The new tags are known now: one only-newer cannot compare is an input error, before any request. */
+function checkOnlyNewer(r, onlyNewer, updates) {
+    if (onlyNewer === 'off')
+        return;
+    for (const update of updates) {
+        if (update.tag === undefined && update.digest !== undefined) {
+            r.fail(Inputs.OnlyNewer, onlyNewer, `needs a tag to compare, but ${update.image} is given only a digest`, 'Give "tag" together with "digest", or set only-newer: false.');
+        }
+        else if (onlyNewer === 'semver' && update.tag !== undefined && parseSemver(update.tag) === undefined) {
+            r.fail(Inputs.OnlyNewer, onlyNewer, `needs semantic-version tags, but tag ${quote(update.tag)} is not one`, 'Tag images like 1.4.2 or v1.4.2-rc.1, use only-newer: git for commit-SHA tags, or set only-newer: false.');
+        }
+        else if (onlyNewer === 'git' && update.tag !== undefined && !/^[0-9a-f]{7,40}$/i.test(update.tag)) {
+            r.fail(Inputs.OnlyNewer, onlyNewer, `needs commit-SHA tags, but tag ${quote(update.tag)} is not a commit SHA`, 'Tag images with the source commit (e.g. tag: ${{ github.sha }}), use only-newer: semver for version tags, or set only-newer: false.');
+        }
+    }
 }
 function readMaxAttempts(r) {
     const value = r.raw(Inputs.MaxAttempts);
@@ -47110,10 +47200,13 @@ class GitHubManifestRepo {
         const head = await this.resolveBranch(branch);
         const { tree, entries } = await this.git.entriesAt(head, paths);
         this.git.learnTree(head, tree);
-        this.refuseMissing(paths.filter(path => !entries.has(path)), branch);
+        const missing = paths.filter(path => !entries.has(path));
+        if (missing.length > 0)
+            throw this.fileNotFound(missing, branch);
         const wanted = paths.map(path => entries.get(path));
-        for (const entry of wanted)
+        for (const entry of wanted) {
             this.refuseNonFile(entry.path, branch, await this.itemOfEntry(entry));
+        }
         const files = await mapBounded(wanted, BLOB_CONCURRENCY, async (entry) => {
             const mode = entry.mode;
             this.git.rememberMode(entry.path, entry.sha, mode);
@@ -47150,10 +47243,6 @@ class GitHubManifestRepo {
             input: 'branch',
             status: 404
         });
-    }
-    refuseMissing(missing, branch) {
-        if (missing.length > 0)
-            throw this.fileNotFound(missing, branch);
     }
     fileNotFound(paths, branch) {
         const names = paths.map(quote).join(', ');
@@ -47228,8 +47317,11 @@ function isEditable(entry) {
 
 
 
-const AUTO_MERGE = `mutation($id: ID!, $method: PullRequestMergeMethod!) {
-  enablePullRequestAutoMerge(input: { pullRequestId: $id, mergeMethod: $method }) { clientMutationId }
+// Octokit reserves the variable names `query`, `method` and `url`.
+const AUTO_MERGE = `mutation($pullRequestId: ID!, $mergeMethod: PullRequestMergeMethod!) {
+  enablePullRequestAutoMerge(input: { pullRequestId: $pullRequestId, mergeMethod: $mergeMethod }) {
+    clientMutationId
+  }
 }`;
 const NONE = { warnings: [] };
 class GitHubPullRequests {
@@ -47360,7 +47452,10 @@ class GitHubPullRequests {
     }
     async enableAutoMerge(pr, method) {
         try {
-            await this.octokit.graphql(AUTO_MERGE, { id: pr.nodeId, method: method.toUpperCase() });
+            await this.octokit.graphql(AUTO_MERGE, {
+                pullRequestId: pr.nodeId,
+                mergeMethod: method.toUpperCase()
+            });
             this.log.debug(`Auto-merge (${method}) enabled on #${pr.number}`);
             return NONE;
         }
@@ -48358,7 +48453,7 @@ function printDiffs(result) {
     if (result.files.length === 0)
         return;
     startGroup(`Diff (${result.files.length} file(s))`);
-    printUntrusted(result.files.map(f => f.diff).join('\n'));
+    printUntrusted(result.files.map(f => f.diff.trimEnd()).join('\n'));
     endGroup();
 }
 async function main_report(result, serverUrl) {

@@ -68,15 +68,26 @@ try {
 
   console.log(`$ node dist/index.js   # against the GitHub API double at ${double.url}\n`)
   // Asynchronous: the double answers from this very process while the action runs.
-  const run = await promisify(execFile)(process.execPath, [join(root, 'dist/index.js')], { env, timeout: 60_000 })
+  const run = await promisify(execFile)(process.execPath, [join(root, 'dist/index.js')], {
+    env,
+    timeout: 60_000
+  })
     .then(({ stdout, stderr }) => ({ stdout, stderr, status: 0 }))
-    .catch(error => ({ stdout: error.stdout ?? '', stderr: error.stderr ?? String(error), status: error.code ?? 1 }))
+    .catch(error => ({
+      stdout: error.stdout ?? '',
+      stderr: error.stderr ?? String(error),
+      status: error.code ?? 1
+    }))
   process.stdout.write(run.stdout)
   process.stderr.write(run.stderr)
-  console.log(`\nexit code ${run.status}\n\n--- outputs (GITHUB_OUTPUT) ---\n${readFileSync(outputFile, 'utf8')}`)
+  console.log(
+    `\nexit code ${run.status}\n\n--- outputs (GITHUB_OUTPUT) ---\n${readFileSync(outputFile, 'utf8')}`
+  )
   console.log(`--- job summary ---\n${readFileSync(summaryFile, 'utf8')}`)
   const [commit] = double.state.log('acme/deploy', 'main', 1)
-  console.log(`--- acme/deploy main: ${commit.sha.slice(0, 12)} "${commit.message.split('\n')[0]}" (verified: ${commit.verified}) ---`)
+  console.log(
+    `--- acme/deploy main: ${commit.sha.slice(0, 12)} "${commit.message.split('\n')[0]}" (verified: ${commit.verified}) ---`
+  )
   console.log(double.state.readFile('acme/deploy', 'main', OVERLAY).toString('utf8'))
   console.log(`API requests: ${double.log.entries.length} (${double.log.writes().length} writes)`)
   rmSync(dir, { recursive: true, force: true })

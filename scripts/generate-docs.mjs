@@ -9,12 +9,17 @@ const action = parse(readFileSync(new URL('action.yml', root), 'utf8'))
 const readmeUrl = new URL('README.md', root)
 const readme = readFileSync(readmeUrl, 'utf8')
 
-const cell = text => String(text ?? '').replace(/\s+/g, ' ').trim().replace(/\|/g, '\\|')
+const cell = text =>
+  String(text ?? '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/\|/g, '\\|')
 
 function inputsTable() {
   const rows = ['| Input | Default | Description |', '| --- | --- | --- |']
   for (const [name, spec] of Object.entries(action.inputs)) {
-    const fallback = spec.default !== undefined ? `\`${cell(spec.default)}\`` : spec.required ? '**required**' : ''
+    const fallback =
+      spec.default !== undefined ? `\`${cell(spec.default)}\`` : spec.required ? '**required**' : ''
     rows.push(`| \`${name}\` | ${fallback} | ${cell(spec.description)} |`)
   }
   return rows.join('\n')
@@ -22,7 +27,8 @@ function inputsTable() {
 
 function outputsTable() {
   const rows = ['| Output | Description |', '| --- | --- |']
-  for (const [name, spec] of Object.entries(action.outputs)) rows.push(`| \`${name}\` | ${cell(spec.description)} |`)
+  for (const [name, spec] of Object.entries(action.outputs))
+    rows.push(`| \`${name}\` | ${cell(spec.description)} |`)
   return rows.join('\n')
 }
 

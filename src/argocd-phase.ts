@@ -17,27 +17,42 @@ export interface ArgoPhaseDeps {
 }
 
 /** The result with Argo CD outcomes; throws ArgoPhaseError (carrying outcomes) on failure. */
-export async function runArgoPhase(settings: Settings, result: Result, deps: ArgoPhaseDeps): Promise<Result> {
+export async function runArgoPhase(
+  settings: Settings,
+  result: Result,
+  deps: ArgoPhaseDeps
+): Promise<Result> {
   const argocd = settings.argocd
   if (!argocd || settings.dryRun) return result
   const revision = await revisionToSync(settings, result, deps)
   if (!revision) return result
-  const outcomes: AppOutcome[] = await deps.log.group(`Argo CD: sync ${argocd.apps.join(', ')}`, () =>
-    syncAndWait(argocd, revision, deps.log)
+  const outcomes: AppOutcome[] = await deps.log.group(
+    `Argo CD: sync ${argocd.apps.join(', ')}`,
+    () => syncAndWait(argocd, revision, deps.log)
   )
   return { ...result, argocd: outcomes }
 }
 
-async function revisionToSync(settings: Settings, result: Result, deps: ArgoPhaseDeps): Promise<string | undefined> {
+async function revisionToSync(
+  settings: Settings,
+  result: Result,
+  deps: ArgoPhaseDeps
+): Promise<string | undefined> {
   if (!result.pullRequest) return result.commitSha || undefined
   if (!settings.pullRequest.autoMerge) {
-    deps.log.notice('Argo CD sync skipped: in pull-request mode it runs once the PR is merged; set auto-merge to wait for the merge.')
+    deps.log.notice(
+      'Argo CD sync skipped: in pull-request mode it runs once the PR is merged; set auto-merge to wait for the merge.'
+    )
     return undefined
   }
   return waitForMerge(settings, result.pullRequest.number, deps)
 }
 
-async function waitForMerge(settings: Settings, number: number, deps: ArgoPhaseDeps): Promise<string | undefined> {
+async function waitForMerge(
+  settings: Settings,
+  number: number,
+  deps: ArgoPhaseDeps
+): Promise<string | undefined> {
   const deadline = deps.now() + (settings.argocd?.timeoutSeconds ?? 300) * 1000
   for (let delay = 2000; deps.now() < deadline; delay = Math.min(delay * 2, 15000)) {
     const pr = await deps.pulls.get(number)
@@ -45,7 +60,9 @@ async function waitForMerge(settings: Settings, number: number, deps: ArgoPhaseD
     if (pr.state === 'closed') break
     await deps.sleep(Math.min(delay, Math.max(0, deadline - deps.now())))
   }
-  deps.log.notice(`Argo CD sync skipped: pull request #${number} was not merged within the Argo CD timeout.`)
+  deps.log.notice(
+    `Argo CD sync skipped: pull request #${number} was not merged within the Argo CD timeout.`
+  )
   return undefined
 }
 

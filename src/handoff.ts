@@ -30,8 +30,12 @@ export async function runHandoff(settings: Settings, deps: HandoffDeps): Promise
   const resolved = await log.group('Resolve branch and files', async () => {
     const branch = settings.branch ?? (await deps.repo.defaultBranch())
     const paths = await resolvePaths(settings, deps.repo, branch)
-    log.info(`Manifest repository ${settings.repo.owner}/${settings.repo.repo}, branch ${branch}, ${paths.length} file(s): ${paths.join(', ')}`)
-    const updates = settings.promoteFrom ? await promotedUpdates(settings, deps, branch) : settings.updates
+    log.info(
+      `Manifest repository ${settings.repo.owner}/${settings.repo.repo}, branch ${branch}, ${paths.length} file(s): ${paths.join(', ')}`
+    )
+    const updates = settings.promoteFrom
+      ? await promotedUpdates(settings, deps, branch)
+      : settings.updates
     return { branch, paths, updates }
   })
   const base = { settings, log, isDescendant: deps.isDescendant, repo: deps.repo, ...resolved }
@@ -40,7 +44,11 @@ export async function runHandoff(settings: Settings, deps: HandoffDeps): Promise
     : publishCommit({ ...base, sleep: deps.sleep, random: deps.random })
 }
 
-async function resolvePaths(settings: Settings, repo: ManifestRepo, branch: string): Promise<string[]> {
+async function resolvePaths(
+  settings: Settings,
+  repo: ManifestRepo,
+  branch: string
+): Promise<string[]> {
   if (!settings.paths.some(isGlob)) return [...settings.paths]
   const expanded = expandPatterns(settings.paths, await repo.listFiles(branch))
   if (expanded instanceof HandoffError) throw expanded
@@ -48,7 +56,11 @@ async function resolvePaths(settings: Settings, repo: ManifestRepo, branch: stri
 }
 
 /** promote-from: the image's current reference in another file of the same branch. */
-async function promotedUpdates(settings: Settings, deps: HandoffDeps, branch: string): Promise<ImageUpdate[]> {
+async function promotedUpdates(
+  settings: Settings,
+  deps: HandoffDeps,
+  branch: string
+): Promise<ImageUpdate[]> {
   const source = settings.promoteFrom as string
   const snapshot = await deps.repo.read([source], branch)
   const file = snapshot.files[0]
@@ -60,13 +72,23 @@ async function promotedUpdates(settings: Settings, deps: HandoffDeps, branch: st
     if (!read.ok) throw read.error.inFile(source)
     const { tag, digest } = read.current
     if (tag === undefined && digest === undefined) {
-      throw new HandoffError('IMAGE_NOT_FOUND', `promote-from: ${source} references ${update.image} without a tag or digest`, {
-        file: source,
-        input: 'promote-from',
-        hint: 'The source file must pin the image to a tag or digest to promote.'
-      })
+      throw new HandoffError(
+        'IMAGE_NOT_FOUND',
+        `promote-from: ${source} references ${update.image} without a tag or digest`,
+        {
+          file: source,
+          input: 'promote-from',
+          hint: 'The source file must pin the image to a tag or digest to promote.'
+        }
+      )
     }
-    deps.log.info(`Promoting ${update.image} ${[tag, digest].filter(Boolean).join('@')} from ${source}.`)
-    return { image: update.image, ...(tag !== undefined ? { tag } : {}), ...(digest !== undefined ? { digest } : {}) }
+    deps.log.info(
+      `Promoting ${update.image} ${[tag, digest].filter(Boolean).join('@')} from ${source}.`
+    )
+    return {
+      image: update.image,
+      ...(tag !== undefined ? { tag } : {}),
+      ...(digest !== undefined ? { digest } : {})
+    }
   })
 }

@@ -60,7 +60,7 @@ export async function run(): Promise<void> {
 function printDiffs(result: Result): void {
   if (result.files.length === 0) return
   core.startGroup(`Diff (${result.files.length} file(s))`)
-  printUntrusted(result.files.map(f => f.diff).join('\n'))
+  printUntrusted(result.files.map(f => f.diff.trimEnd()).join('\n'))
   core.endGroup()
 }
 

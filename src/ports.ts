@@ -98,7 +98,11 @@ export interface PullRequests {
   create(draft: PullRequestDraft): Promise<PullRequest>
   update(number: number, fields: { title: string; body: string }): Promise<PullRequest>
   addLabels(number: number, labels: readonly string[]): Promise<Warnings>
-  requestReviewers(number: number, users: readonly string[], teams: readonly string[]): Promise<Warnings>
+  requestReviewers(
+    number: number,
+    users: readonly string[],
+    teams: readonly string[]
+  ): Promise<Warnings>
   addAssignees(number: number, users: readonly string[]): Promise<Warnings>
   enableAutoMerge(pr: PullRequest, method: 'merge' | 'squash' | 'rebase'): Promise<Warnings>
   /** PR merge state, for waiting on auto-merge (Argo CD phase). */
@@ -114,5 +118,8 @@ export interface BranchRefs {
   /** Tree SHA of a commit (to compare content without reading files). */
   treeOf(commit: string): Promise<string>
   /** Compare two commits of the repository: ahead/behind as GitHub's compare API reports. */
-  compare(base: string, head: string): Promise<{ status: string; aheadBy: number; behindBy: number }>
+  compare(
+    base: string,
+    head: string
+  ): Promise<{ status: string; aheadBy: number; behindBy: number }>
 }

@@ -10,6 +10,7 @@ import { checkPathPattern } from './targets.js'
 import type { FormatInput, ImageUpdate } from './edit/types.js'
 import { isValidDigest, isValidTag, parseReference } from './image/reference.js'
 import { parseArgoInputs, type ArgoSettings } from './argocd/settings.js'
+import { parseSemver } from './edit/only-newer.js'
 
 /** Raw input values by name ('' when not given), as the runner or the CLI supplies them. */
 export type InputSource = (name: InputName) => string
@@ -95,7 +96,10 @@ class Reader {
   fail(name: InputName, value: string, problem: string, hint: string): undefined {
     const shown = value === '' ? '' : ` ${quote(value)}`
     this.errors.push(
-      new HandoffError('INVALID_INPUT', `Input "${name}"${shown}: ${problem}`, { input: name, hint })
+      new HandoffError('INVALID_INPUT', `Input "${name}"${shown}: ${problem}`, {
+        input: name,
+        hint
+      })
     )
     return undefined
   }
@@ -134,7 +138,12 @@ class Reader {
     const value = this.raw(name)
     if (value === '') return undefined
     if (/[\u0000-\u001f\u007f]/.test(value)) {
-      return this.fail(name, value, 'contains control characters or a line break', 'Give a single-line value.')
+      return this.fail(
+        name,
+        value,
+        'contains control characters or a line break',
+        'Give a single-line value.'
+      )
     }
     return value
   }
@@ -160,7 +169,12 @@ export function readSettings(source: InputSource, context: RunContext): Settings
   const mode = r.choice<Mode>(Inputs.Mode, ['commit', 'pull-request'], 'commit')
   const token = r.raw(Inputs.Token)
   if (token === '') {
-    r.fail(Inputs.Token, '', 'is empty', 'Pass a token with contents: write on the manifest repository, e.g. token: ${{ secrets.DEPLOY_TOKEN }}.')
+    r.fail(
+      Inputs.Token,
+      '',
+      'is empty',
+      'Pass a token with contents: write on the manifest repository, e.g. token: ${{ secrets.DEPLOY_TOKEN }}.'
+    )
   }
   const settings: Settings = {
     updates,
@@ -181,15 +195,23 @@ export function readSettings(source: InputSource, context: RunContext): Settings
     source: {
       repo: context.repository,
       sha: context.sha,
-      runUrl: context.runId ? `${context.serverUrl}/${context.repository}/actions/runs/${context.runId}` : ''
+      runUrl: context.runId
+        ? `${context.serverUrl}/${context.repository}/actions/runs/${context.runId}`
+        : ''
     },
     apiUrl: context.apiUrl,
     serverUrl: context.serverUrl,
     argocd: readArgo(r),
     delayScale: context.delayScale
   }
+  checkOnlyNewer(r, settings.onlyNewer, updates)
   if (settings.onlyNewer === 'git' && !context.repository) {
-    r.fail(Inputs.OnlyNewer, 'git', 'needs the workflow repository (GITHUB_REPOSITORY)', 'Run inside GitHub Actions or use only-newer: semver.')
+    r.fail(
+      Inputs.OnlyNewer,
+      'git',
+      'needs the workflow repository (GITHUB_REPOSITORY)',
+      'Run inside GitHub Actions or use only-newer: semver.'
+    )
   }
   if (r.errors.length > 0) return { ok: false, errors: r.errors }
   return { ok: true, settings: deepFreeze(settings) }
@@ -203,10 +225,26 @@ function readUpdates(r: Reader, promoting: boolean): ImageUpdate[] {
   const allowLatest = r.boolean(Inputs.AllowLatest, false)
   if (images !== '') {
     for (const name of [Inputs.Image, Inputs.Tag, Inputs.Digest] as const) {
-      if (r.raw(name) !== '') r.fail(name, r.raw(name), 'cannot be combined with "images"', 'Put every reference, with its tag or digest, in "images".')
+      if (r.raw(name) !== '')
+        r.fail(
+          name,
+          r.raw(name),
+          'cannot be combined with "images"',
+          'Put every reference, with its tag or digest, in "images".'
+        )
     }
-    if (promoting) r.fail(Inputs.PromoteFrom, r.raw(Inputs.PromoteFrom), 'cannot be combined with "images"', 'Promote one image at a time with "image".')
-    return r.raw(Inputs.Images).split('\n').map(line => line.trim()).filter(line => line !== '')
+    if (promoting)
+      r.fail(
+        Inputs.PromoteFrom,
+        r.raw(Inputs.PromoteFrom),
+        'cannot be combined with "images"',
+        'Promote one image at a time with "image".'
+      )
+    return r
+      .raw(Inputs.Images)
+      .split('\n')
+      .map(line => line.trim())
+      .filter(line => line !== '')
       .map(line => referenceUpdate(r, Inputs.Images, line, '', '', allowLatest, false))
       .filter((u): u is ImageUpdate => u !== undefined)
   }
@@ -215,7 +253,12 @@ function readUpdates(r: Reader, promoting: boolean): ImageUpdate[] {
     return []
   }
   if (promoting && (tag !== '' || digest !== '')) {
-    r.fail(tag !== '' ? Inputs.Tag : Inputs.Digest, tag || digest, 'cannot be combined with "promote-from"', 'Either copy the reference from "promote-from" or give "tag"/"digest", not both.')
+    r.fail(
+      tag !== '' ? Inputs.Tag : Inputs.Digest,
+      tag || digest,
+      'cannot be combined with "promote-from"',
+      'Either copy the reference from "promote-from" or give "tag"/"digest", not both.'
+    )
   }
   const update = referenceUpdate(r, Inputs.Image, image, tag, digest, allowLatest, promoting)
   return update ? [update] : []
@@ -223,38 +266,89 @@ function readUpdates(r: Reader, promoting: boolean): ImageUpdate[] {
 
 /** One update from a reference plus optional separate tag/digest inputs. */
 function referenceUpdate(
-  r: Reader, input: InputName, text: string, tagInput: string, digestInput: string,
-  allowLatest: boolean, promoting: boolean
+  r: Reader,
+  input: InputName,
+  text: string,
+  tagInput: string,
+  digestInput: string,
+  allowLatest: boolean,
+  promoting: boolean
 ): ImageUpdate | undefined {
   let ref
   try {
     ref = parseReference(text)
   } catch (error) {
-    if (error instanceof HandoffError) return r.fail(input, text, error.message.replace(/^Invalid image reference "[^"]*": /, 'is not a valid image reference: '), error.hint ?? 'Use registry/path/name[:tag][@sha256:<64 hex>], e.g. ghcr.io/acme/api:1.4.0.')
+    if (error instanceof HandoffError)
+      return r.fail(
+        input,
+        text,
+        error.message.replace(
+          /^Invalid image reference "[^"]*": /,
+          'is not a valid image reference: '
+        ),
+        error.hint ?? 'Use registry/path/name[:tag][@sha256:<64 hex>], e.g. ghcr.io/acme/api:1.4.0.'
+      )
     throw error
   }
+  // Every problem of the reference is reported, not only the first.
+  const before = r.errors.length
   const tag = pick(r, Inputs.Tag, ref.tag, tagInput)
   const digest = pick(r, Inputs.Digest, ref.digest, digestInput)
   if (tag !== undefined && !isValidTag(tag)) {
-    return r.fail(Inputs.Tag, tag, 'is not a valid tag', 'A tag is 1–128 characters of letters, digits, "_", "." and "-", not starting with "." or "-".')
+    r.fail(
+      Inputs.Tag,
+      tag,
+      'is not a valid tag',
+      'A tag is 1–128 characters of letters, digits, "_", "." and "-", not starting with "." or "-".'
+    )
   }
   if (digest !== undefined && !isValidDigest(digest)) {
-    return r.fail(Inputs.Digest, digest, 'is not a valid digest', 'Use sha256:<64 lowercase hex characters>, e.g. the digest output of docker/build-push-action.')
+    r.fail(
+      Inputs.Digest,
+      digest,
+      'is not a valid digest',
+      'Use sha256:<64 lowercase hex characters>, e.g. the digest output of docker/build-push-action.'
+    )
   }
-  if (!promoting && tag === undefined && digest === undefined) {
-    return r.fail(Inputs.Tag, '', `is required for ${quote(text)}`, 'Set "tag", or put the tag in the reference (ghcr.io/acme/api:1.4.0), or give "digest", or use "promote-from".')
+  if (!promoting && tag === undefined && digest === undefined && r.errors.length === before) {
+    r.fail(
+      Inputs.Tag,
+      '',
+      `is required for ${quote(text)}`,
+      'Set "tag", or put the tag in the reference (ghcr.io/acme/api:1.4.0), or give "digest", or use "promote-from".'
+    )
   }
   if (tag === 'latest' && !allowLatest) {
-    return r.fail(Inputs.Tag, tag, 'is the mutable tag "latest", refused by default', 'Deploy an immutable tag (a version or commit SHA), or set allow-latest: true.')
+    r.fail(
+      Inputs.Tag,
+      tag,
+      'is the mutable tag "latest", refused by default',
+      'Deploy an immutable tag (a version or commit SHA), or set allow-latest: true.'
+    )
   }
-  return { image: ref.name, ...(tag !== undefined ? { tag } : {}), ...(digest !== undefined ? { digest } : {}) }
+  if (r.errors.length > before) return undefined
+  return {
+    image: ref.name,
+    ...(tag !== undefined ? { tag } : {}),
+    ...(digest !== undefined ? { digest } : {})
+  }
 }
 
 /** A tag/digest given in the reference and as an input must agree. */
-function pick(r: Reader, input: InputName, fromRef: string | undefined, fromInput: string): string | undefined {
+function pick(
+  r: Reader,
+  input: InputName,
+  fromRef: string | undefined,
+  fromInput: string
+): string | undefined {
   if (fromInput === '') return fromRef
   if (fromRef !== undefined && fromRef !== fromInput) {
-    return r.fail(input, fromInput, `disagrees with the ${input} in "image" (${quote(fromRef)})`, `Give the ${input} once: in "image" or in "${input}".`)
+    return r.fail(
+      input,
+      fromInput,
+      `disagrees with the ${input} in "image" (${quote(fromRef)})`,
+      `Give the ${input} once: in "image" or in "${input}".`
+    )
   }
   return fromInput
 }
@@ -262,7 +356,12 @@ function pick(r: Reader, input: InputName, fromRef: string | undefined, fromInpu
 function readPaths(r: Reader): string[] {
   const paths = r.list(Inputs.Path)
   if (paths.length === 0) {
-    r.fail(Inputs.Path, '', 'is required', 'List one or more files of the manifest repository, e.g. apps/api/overlays/dev/kustomization.yaml.')
+    r.fail(
+      Inputs.Path,
+      '',
+      'is required',
+      'List one or more files of the manifest repository, e.g. apps/api/overlays/dev/kustomization.yaml.'
+    )
   }
   for (const path of paths) {
     const problem = checkPathPattern(path)
@@ -274,7 +373,12 @@ function readPaths(r: Reader): string[] {
 function readRepo(r: Reader, workflowRepo: string): RepoName {
   const value = r.raw(Inputs.ManifestRepo) || workflowRepo
   if (!REPO_NAME.test(value)) {
-    r.fail(Inputs.ManifestRepo, value, 'is not an owner/name repository', 'Use the form "acme/deploy" (no URL, no .git).')
+    r.fail(
+      Inputs.ManifestRepo,
+      value,
+      'is not an owner/name repository',
+      'Use the form "acme/deploy" (no URL, no .git).'
+    )
     return { owner: '', repo: '' }
   }
   const [owner, repo] = value.split('/')
@@ -286,8 +390,15 @@ function readBranch(r: Reader, name: InputName): string | undefined {
   const value = r.line(name)
   if (value === undefined) return undefined
   const bad =
-    /(^|\/)\.|\.\.|[\s~^:?*[\\]|@\{|\/\/|\/$|\.lock(\/|$)|\.$|^-|^@$/.test(value) || value.startsWith('refs/')
-  if (bad) return r.fail(name, value, 'is not a valid branch name', 'Use a plain branch name such as "main" or "deploy/api" (no "refs/heads/" prefix).')
+    /(^|\/)\.|\.\.|[\s~^:?*[\\]|@\{|\/\/|\/$|\.lock(\/|$)|\.$|^-|^@$/.test(value) ||
+    value.startsWith('refs/')
+  if (bad)
+    return r.fail(
+      name,
+      value,
+      'is not a valid branch name',
+      'Use a plain branch name such as "main" or "deploy/api" (no "refs/heads/" prefix).'
+    )
   return value
 }
 
@@ -302,7 +413,10 @@ function readPullRequest(r: Reader): PullRequestSettings {
     teamReviewers: r.list(Inputs.PrTeamReviewers),
     assignees: r.list(Inputs.PrAssignees),
     draft: r.boolean(Inputs.PrDraft, false),
-    autoMerge: autoMerge === '' || autoMerge === 'false' ? undefined : r.choice<MergeMethod>(Inputs.AutoMerge, ['merge', 'squash', 'rebase'], 'merge')
+    autoMerge:
+      autoMerge === '' || autoMerge === 'false'
+        ? undefined
+        : r.choice<MergeMethod>(Inputs.AutoMerge, ['merge', 'squash', 'rebase'], 'merge')
   }
 }
 
@@ -312,12 +426,54 @@ function readOnlyNewer(r: Reader): OnlyNewer {
   return r.choice<OnlyNewer>(Inputs.OnlyNewer, ['semver', 'git'], 'off')
 }
 
+/** The new tags are known now: one only-newer cannot compare is an input error, before any request. */
+function checkOnlyNewer(r: Reader, onlyNewer: OnlyNewer, updates: readonly ImageUpdate[]): void {
+  if (onlyNewer === 'off') return
+  for (const update of updates) {
+    if (update.tag === undefined && update.digest !== undefined) {
+      r.fail(
+        Inputs.OnlyNewer,
+        onlyNewer,
+        `needs a tag to compare, but ${update.image} is given only a digest`,
+        'Give "tag" together with "digest", or set only-newer: false.'
+      )
+    } else if (
+      onlyNewer === 'semver' &&
+      update.tag !== undefined &&
+      parseSemver(update.tag) === undefined
+    ) {
+      r.fail(
+        Inputs.OnlyNewer,
+        onlyNewer,
+        `needs semantic-version tags, but tag ${quote(update.tag)} is not one`,
+        'Tag images like 1.4.2 or v1.4.2-rc.1, use only-newer: git for commit-SHA tags, or set only-newer: false.'
+      )
+    } else if (
+      onlyNewer === 'git' &&
+      update.tag !== undefined &&
+      !/^[0-9a-f]{7,40}$/i.test(update.tag)
+    ) {
+      r.fail(
+        Inputs.OnlyNewer,
+        onlyNewer,
+        `needs commit-SHA tags, but tag ${quote(update.tag)} is not a commit SHA`,
+        'Tag images with the source commit (e.g. tag: ${{ github.sha }}), use only-newer: semver for version tags, or set only-newer: false.'
+      )
+    }
+  }
+}
+
 function readMaxAttempts(r: Reader): number {
   const value = r.raw(Inputs.MaxAttempts)
   if (value === '') return 5
   const n = /^\d+$/.test(value) ? Number(value) : NaN
   if (!Number.isInteger(n) || n < 1 || n > MAX_ATTEMPTS_LIMIT) {
-    r.fail(Inputs.MaxAttempts, value, `is not a whole number from 1 to ${MAX_ATTEMPTS_LIMIT}`, 'Use e.g. max-attempts: 5.')
+    r.fail(
+      Inputs.MaxAttempts,
+      value,
+      `is not a whole number from 1 to ${MAX_ATTEMPTS_LIMIT}`,
+      'Use e.g. max-attempts: 5.'
+    )
     return 5
   }
   return n

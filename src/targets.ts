@@ -10,17 +10,29 @@ import { Inputs } from './constants.js'
 const GLOB_CHARS = /[*?[\]{}]/
 
 /** A problem with one path pattern, or undefined when it is acceptable. */
-export function checkPathPattern(pattern: string, input: string = Inputs.Path): HandoffError | undefined {
+export function checkPathPattern(
+  pattern: string,
+  input: string = Inputs.Path
+): HandoffError | undefined {
   const refuse = (why: string, hint: string): HandoffError =>
-    new HandoffError('INVALID_PATH', `Input "${input}": path ${quote(pattern)} ${why}`, { input, hint })
-  const relative = 'Give a path relative to the manifest repository root, e.g. "apps/api/overlays/dev/kustomization.yaml".'
+    new HandoffError('INVALID_PATH', `Input "${input}": path ${quote(pattern)} ${why}`, {
+      input,
+      hint
+    })
+  const relative =
+    'Give a path relative to the manifest repository root, e.g. "apps/api/overlays/dev/kustomization.yaml".'
   if (/[\u0000-\u001f\u007f]/.test(pattern)) return refuse('contains control characters', relative)
-  if (pattern.includes('\\')) return refuse('contains a backslash', 'Use forward slashes: "apps/api/values.yaml".')
+  if (pattern.includes('\\'))
+    return refuse('contains a backslash', 'Use forward slashes: "apps/api/values.yaml".')
   if (pattern.startsWith('/') || /^[A-Za-z]:/.test(pattern)) return refuse('is absolute', relative)
   const segments = pattern.split('/')
   if (segments.some(s => s === '..')) return refuse('contains a ".." segment', relative)
-  if (segments.some(s => s === '' || s === '.')) return refuse('has an empty or "." segment', relative)
-  if (segments[0].toLowerCase() === '.github' || (GLOB_CHARS.test(segments[0]) && matchesGithubDir(segments[0]))) {
+  if (segments.some(s => s === '' || s === '.'))
+    return refuse('has an empty or "." segment', relative)
+  if (
+    segments[0].toLowerCase() === '.github' ||
+    (GLOB_CHARS.test(segments[0]) && matchesGithubDir(segments[0]))
+  ) {
     return refuse(
       'is under .github/, which this action never edits',
       'Workflow files run with the workflow\'s secrets; keep deployment manifests outside ".github/".'
@@ -47,7 +59,10 @@ function isProtectedPath(path: string): boolean {
  * checked by the read); a glob that matches nothing is an error. Order is stable: patterns in
  * the order given, matches of one glob sorted; duplicates removed.
  */
-export function expandPatterns(patterns: readonly string[], files: readonly string[]): string[] | HandoffError {
+export function expandPatterns(
+  patterns: readonly string[],
+  files: readonly string[]
+): string[] | HandoffError {
   const result = new Set<string>()
   for (const pattern of patterns) {
     if (!isGlob(pattern)) {
@@ -57,10 +72,14 @@ export function expandPatterns(patterns: readonly string[], files: readonly stri
     const match = picomatch(pattern, { dot: true })
     const matches = files.filter(file => match(file) && !isProtectedPath(file)).sort()
     if (matches.length === 0) {
-      return new HandoffError('NO_MATCH', `Input "path": pattern ${quote(pattern)} matches no file on the branch`, {
-        input: Inputs.Path,
-        hint: 'Check the pattern against the repository tree (globs are matched from the repository root; "**" spans directories).'
-      })
+      return new HandoffError(
+        'NO_MATCH',
+        `Input "path": pattern ${quote(pattern)} matches no file on the branch`,
+        {
+          input: Inputs.Path,
+          hint: 'Check the pattern against the repository tree (globs are matched from the repository root; "**" spans directories).'
+        }
+      )
     }
     for (const file of matches) result.add(file)
   }

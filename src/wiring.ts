@@ -31,9 +31,16 @@ export function createDeps(settings: Settings, log: Logger): HandoffDeps & ArgoP
   return {
     repo: new GitHubManifestRepo(octokit, id, log, git),
     pulls: new GitHubPullRequests(octokit, id, log),
-    refs: new GitHubBranchRefs(octokit, id, log, { neverReset: settings.branch ? [settings.branch] : [] }, git),
+    refs: new GitHubBranchRefs(
+      octokit,
+      id,
+      log,
+      { neverReset: settings.branch ? [settings.branch] : [] },
+      git
+    ),
     isDescendant: async (base, head) =>
-      (await compareCommits(octokit, { owner: sourceOwner, repo: sourceRepo }, base, head)).status === 'ahead',
+      (await compareCommits(octokit, { owner: sourceOwner, repo: sourceRepo }, base, head))
+        .status === 'ahead',
     log,
     sleep,
     random: Math.random,

@@ -104,7 +104,11 @@ export interface DoubleState {
   log(repo: string, ref: string, limit?: number): CommitInfo[]
   pulls(repo: string): PullRequestSnapshot[]
   /** `true`: changes must go through a pull request; false/null: unprotected. */
-  setBranchProtection(repo: string, branch: string, protection: boolean | null | BranchProtection): void
+  setBranchProtection(
+    repo: string,
+    branch: string,
+    protection: boolean | null | BranchProtection
+  ): void
   /** From the first call on, tokens are checked: unregistered tokens get 401 "Bad credentials". */
   setPermission(token: string, repo: string, level: Level): void
   allowActionsPRs(repo: string, allowed: boolean): void
@@ -206,7 +210,10 @@ export interface GitHubDouble {
   readonly log: RequestLog
   readonly faults: Faults
   /** Run `fn` before each write request is handled (after auth), at most `times` times; returns a remover. */
-  onBeforeWrite(fn: (event: WriteEvent) => void | Promise<void>, options?: { times?: number }): () => void
+  onBeforeWrite(
+    fn: (event: WriteEvent) => void | Promise<void>,
+    options?: { times?: number }
+  ): () => void
   /** Stop listening and destroy every connection. */
   close(): Promise<void>
 }
@@ -214,7 +221,10 @@ export interface GitHubDouble {
 export declare function startGitHubDouble(options?: GitHubDoubleOptions): Promise<GitHubDouble>
 
 /** Every route the double serves. */
-export declare const SERVED_ROUTES: readonly { readonly method: string; readonly template: string }[]
+export declare const SERVED_ROUTES: readonly {
+  readonly method: string
+  readonly template: string
+}[]
 
 /** Git's object id: SHA-1 of `<type> <size>\0<content>`. */
 export declare function hashObject(type: 'blob' | 'tree' | 'commit', content: Buffer): string

@@ -16,7 +16,9 @@ import { INLINE_LIMIT } from './github-double/routes/contents.mjs'
 /** @typedef {import('./github-double/server.mjs').WriteHook} WriteHook */
 
 /** Every route the double serves, as (method, OpenAPI path template). */
-export const SERVED_ROUTES = Object.freeze(ROUTES.map(route => ({ method: route.method, template: templateOf(route.pattern) })))
+export const SERVED_ROUTES = Object.freeze(
+  ROUTES.map(route => ({ method: route.method, template: templateOf(route.pattern) }))
+)
 
 export { hashObject, INLINE_LIMIT }
 

@@ -89,7 +89,9 @@ export function nodeVersion(node = NODE24): string {
   const result = spawnSync(node, ['--version'], { encoding: 'utf8', timeout: 10_000 })
   const version = (result.stdout ?? '').trim()
   if (result.status !== 0 || !version.startsWith('v24')) {
-    throw new Error(`run-action needs Node 24 at ${node}; it answered ${JSON.stringify(version || result.stderr || result.error?.message)}`)
+    throw new Error(
+      `run-action needs Node 24 at ${node}; it answered ${JSON.stringify(version || result.stderr || result.error?.message)}`
+    )
   }
   if (node === NODE24) checkedNode = version
   return version
@@ -109,17 +111,24 @@ function graphqlUrl(apiUrl: string): string {
 function evaluateDefault(value: string, context: Record<string, string>): string {
   return value.replace(/\$\{\{\s*([^}]*?)\s*\}\}/g, (_, expression: string) => {
     const resolved = context[expression]
-    if (resolved === undefined) throw new Error(`run-action cannot evaluate \${{ ${expression} }} in an action.yml default`)
+    if (resolved === undefined)
+      throw new Error(`run-action cannot evaluate \${{ ${expression} }} in an action.yml default`)
     return resolved
   })
 }
 
 /** Input defaults from action.yml, as the runner passes them for inputs a step does not set. */
-export function actionDefaults(file: string, context: Record<string, string>): Record<string, string> {
-  const doc = parseYaml(readFileSync(file, 'utf8')) as { inputs?: Record<string, { default?: unknown }> } | null
+export function actionDefaults(
+  file: string,
+  context: Record<string, string>
+): Record<string, string> {
+  const doc = parseYaml(readFileSync(file, 'utf8')) as {
+    inputs?: Record<string, { default?: unknown }>
+  } | null
   const defaults: Record<string, string> = {}
   for (const [name, spec] of Object.entries(doc?.inputs ?? {})) {
-    if (spec?.default !== undefined && spec.default !== null) defaults[name] = evaluateDefault(String(spec.default), context)
+    if (spec?.default !== undefined && spec.default !== null)
+      defaults[name] = evaluateDefault(String(spec.default), context)
   }
   return defaults
 }
@@ -156,7 +165,12 @@ function unescapeData(text: string): string {
 }
 
 function unescapeProperty(text: string): string {
-  return text.replaceAll('%0D', '\r').replaceAll('%0A', '\n').replaceAll('%3A', ':').replaceAll('%2C', ',').replaceAll('%25', '%')
+  return text
+    .replaceAll('%0D', '\r')
+    .replaceAll('%0A', '\n')
+    .replaceAll('%3A', ':')
+    .replaceAll('%2C', ',')
+    .replaceAll('%25', '%')
 }
 
 /** `::name k=v,k2=v2::message` (after leading whitespace), as ActionCommand.TryParseV2. */
@@ -171,9 +185,14 @@ function parseV2(line: string, registered: Set<string>): Omit<WorkflowCommand, '
   if (!registered.has(command.toLowerCase())) return undefined
   const properties: Record<string, string> = {}
   if (space > 0) {
-    for (const pair of info.slice(space + 1).trim().split(',').filter(Boolean)) {
+    for (const pair of info
+      .slice(space + 1)
+      .trim()
+      .split(',')
+      .filter(Boolean)) {
       const at = pair.indexOf('=')
-      if (at > 0 && at < pair.length - 1) properties[pair.slice(0, at)] = unescapeProperty(pair.slice(at + 1))
+      if (at > 0 && at < pair.length - 1)
+        properties[pair.slice(0, at)] = unescapeProperty(pair.slice(at + 1))
     }
   }
   return { command, properties, message: unescapeData(text.slice(end + 2)) }
@@ -190,12 +209,21 @@ function parseV1(line: string, registered: Set<string>): Omit<WorkflowCommand, '
   const command = space < 0 ? info : info.slice(0, space)
   if (!registered.has(command.toLowerCase())) return undefined
   const unescape = (s: string) =>
-    s.replaceAll('%3B', ';').replaceAll('%0D', '\r').replaceAll('%0A', '\n').replaceAll('%5D', ']').replaceAll('%25', '%')
+    s
+      .replaceAll('%3B', ';')
+      .replaceAll('%0D', '\r')
+      .replaceAll('%0A', '\n')
+      .replaceAll('%5D', ']')
+      .replaceAll('%25', '%')
   const properties: Record<string, string> = {}
   if (space > 0) {
-    for (const pair of info.slice(space + 1).split(';').filter(Boolean)) {
+    for (const pair of info
+      .slice(space + 1)
+      .split(';')
+      .filter(Boolean)) {
       const at = pair.indexOf('=')
-      if (at > 0 && at < pair.length - 1) properties[pair.slice(0, at)] = unescape(pair.slice(at + 1))
+      if (at > 0 && at < pair.length - 1)
+        properties[pair.slice(0, at)] = unescape(pair.slice(at + 1))
     }
   }
   return { command, properties, message: unescape(line.slice(close + 1)) }
@@ -222,7 +250,12 @@ export function parseCommands(stdout: string): WorkflowCommand[] {
     }
     commands.push({ ...parsed, line })
     const token = parsed.message
-    if (name === 'stop-commands' && token !== '' && !registered.has(token.toLowerCase()) && token.toLowerCase() !== 'pause-logging') {
+    if (
+      name === 'stop-commands' &&
+      token !== '' &&
+      !registered.has(token.toLowerCase()) &&
+      token.toLowerCase() !== 'pause-logging'
+    ) {
       stopToken = token
       registered.add(token.toLowerCase())
     }
@@ -268,8 +301,15 @@ function runnerEnv(options: RunActionOptions, dir: string): Record<string, strin
 }
 
 async function prepare(env: Record<string, string>): Promise<void> {
-  for (const dir of [env.HOME, env.GITHUB_WORKSPACE, env.RUNNER_TEMP]) await mkdir(dir, { recursive: true })
-  for (const file of [env.GITHUB_OUTPUT, env.GITHUB_STEP_SUMMARY, env.GITHUB_ENV, env.GITHUB_PATH, env.GITHUB_STATE]) {
+  for (const dir of [env.HOME, env.GITHUB_WORKSPACE, env.RUNNER_TEMP])
+    await mkdir(dir, { recursive: true })
+  for (const file of [
+    env.GITHUB_OUTPUT,
+    env.GITHUB_STEP_SUMMARY,
+    env.GITHUB_ENV,
+    env.GITHUB_PATH,
+    env.GITHUB_STATE
+  ]) {
     await writeFile(file, '')
   }
   await writeFile(env.GITHUB_EVENT_PATH, '{}\n')
@@ -291,7 +331,9 @@ function inputEnv(options: RunActionOptions, base: Record<string, string>): Reco
   }
   const defaults = yml !== false && existsSync(yml) ? actionDefaults(yml, context) : {}
   const values = { ...defaults, ...options.inputs }
-  return Object.fromEntries(Object.entries(values).map(([name, value]) => [inputEnvName(name), value]))
+  return Object.fromEntries(
+    Object.entries(values).map(([name, value]) => [inputEnvName(name), value])
+  )
 }
 
 interface Exit {
@@ -301,7 +343,13 @@ interface Exit {
   stderr: string
 }
 
-function spawnAndWait(node: string, script: string, env: Record<string, string>, cwd: string, timeoutMs: number): Promise<Exit> {
+function spawnAndWait(
+  node: string,
+  script: string,
+  env: Record<string, string>,
+  cwd: string,
+  timeoutMs: number
+): Promise<Exit> {
   return new Promise((resolve, reject) => {
     const child = spawn(node, [script], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] })
     const out: Buffer[] = []
@@ -311,7 +359,11 @@ function spawnAndWait(node: string, script: string, env: Record<string, string>,
     const timer = setTimeout(() => {
       child.kill('SIGKILL')
       const tail = (chunks: Buffer[]) => Buffer.concat(chunks).toString('utf8').slice(-2000)
-      reject(new Error(`run-action: ${script} did not finish in ${timeoutMs} ms\nstdout: ${tail(out)}\nstderr: ${tail(err)}`))
+      reject(
+        new Error(
+          `run-action: ${script} did not finish in ${timeoutMs} ms\nstdout: ${tail(out)}\nstderr: ${tail(err)}`
+        )
+      )
     }, timeoutMs)
     child.on('error', error => {
       clearTimeout(timer)
@@ -319,7 +371,12 @@ function spawnAndWait(node: string, script: string, env: Record<string, string>,
     })
     child.on('close', (code, signal) => {
       clearTimeout(timer)
-      resolve({ code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') })
+      resolve({
+        code,
+        signal,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8')
+      })
     })
   })
 }
@@ -333,7 +390,13 @@ export async function runAction(options: RunActionOptions): Promise<RunActionRes
     const base = runnerEnv(options, dir)
     const env = { ...base, ...inputEnv(options, base), ...options.env }
     await prepare(base)
-    const exit = await spawnAndWait(node, options.script ?? DEFAULT_SCRIPT, env, options.cwd ?? base.GITHUB_WORKSPACE, options.timeoutMs ?? 60_000)
+    const exit = await spawnAndWait(
+      node,
+      options.script ?? DEFAULT_SCRIPT,
+      env,
+      options.cwd ?? base.GITHUB_WORKSPACE,
+      options.timeoutMs ?? 60_000
+    )
     return {
       ...exit,
       outputs: parseOutputFile(await readFile(base.GITHUB_OUTPUT, 'utf8')),
@@ -347,6 +410,9 @@ export async function runAction(options: RunActionOptions): Promise<RunActionRes
 }
 
 /** Start `n` runs at once (e.g. racing pipelines against one double); results in index order. */
-export function runActionConcurrently(n: number, makeOptions: (index: number) => RunActionOptions): Promise<RunActionResult[]> {
+export function runActionConcurrently(
+  n: number,
+  makeOptions: (index: number) => RunActionOptions
+): Promise<RunActionResult[]> {
   return Promise.all(Array.from({ length: n }, (_, index) => runAction(makeOptions(index))))
 }

@@ -407,7 +407,7 @@ function missingParam(file: SourceFile, name: string): HandoffError {
 }
 
 function change(insertion: Insertion, edit: Change['edit']): Change {
-  return { splice: insertion.splice, valueOffset: insertion.valueOffset, edit }
+  return { splice: insertion.splice, valueOffset: insertion.valueOffset, edit, inserted: true }
 }
 
 /** A `{name, value, forcestring: true}` item appended to helm.parameters (created if need be). */
@@ -473,7 +473,8 @@ function appendEntries(
   return edits.map((edit, i) => ({
     splice: insertion.splice,
     valueOffset: insertion.itemOffsets[i],
-    edit
+    edit,
+    inserted: true
   }))
 }
 

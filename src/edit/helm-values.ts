@@ -57,22 +57,21 @@ export interface Change {
   readonly splice: Splice
   readonly valueOffset: number
   readonly edit: Omit<ValueEdit, 'line' | 'column'>
+  /** New lines or entries (several may share a place) rather than a replaced value. */
+  readonly inserted?: boolean
 }
 
 /**
- * Apply changes once each (an anchored value reached twice is one change) and locate every
- * edit in the new text. Two different values for one place — an anchor shared by two images
- * that get different tags — is refused rather than guessed.
+ * Apply changes once each (an anchored value reached twice is one change, reported at the
+ * first path that reached it) and locate every edit in the new text. Two different values for
+ * one place — an anchor shared by two images that get different tags — is refused.
  */
 export function finishChanges(text: string, changes: readonly Change[]): EditResult {
+  const unique = firstBy(changes, c => spliceKey(c.splice))
+  const clash = findClash(unique.filter(c => !c.inserted).map(c => c.splice))
+  if (clash) return { ok: false, error: conflict(text, changes, clash) }
   // Stable: insertions at one place (a new tag, then its digest) keep their planned order.
-  const splices = [...new Map(changes.map(c => [spliceKey(c.splice), c.splice])).values()].sort(
-    (a, b) => a.start - b.start || a.end - b.end
-  )
-  for (let i = 1; i < splices.length; i++) {
-    if (splices[i].start < splices[i - 1].end)
-      return { ok: false, error: conflict(text, changes, splices[i]) }
-  }
+  const splices = unique.map(c => c.splice).sort((a, b) => a.start - b.start || a.end - b.end)
   const out = applySplices(text, splices)
   const newStart = new Map<string, number>()
   let shift = 0
@@ -80,10 +79,7 @@ export function finishChanges(text: string, changes: readonly Change[]): EditRes
     newStart.set(spliceKey(splice), splice.start + shift)
     shift += splice.text.length - (splice.end - splice.start)
   }
-  // One edit per value: an anchored value reached through aliases is listed once.
-  const edits = [
-    ...new Map(changes.map(c => [`${spliceKey(c.splice)}#${c.valueOffset}`, c])).values()
-  ]
+  const edits = firstBy(changes, c => `${spliceKey(c.splice)}#${c.valueOffset}`)
     .map(c => ({ at: (newStart.get(spliceKey(c.splice)) ?? 0) + c.valueOffset, edit: c.edit }))
     .sort((a, b) => a.at - b.at)
   return {
@@ -91,6 +87,20 @@ export function finishChanges(text: string, changes: readonly Change[]): EditRes
     text: out,
     edits: edits.map(({ at, edit }) => ({ ...edit, ...lineColumn(out, at) }))
   }
+}
+
+function firstBy<T>(items: readonly T[], key: (item: T) => string): T[] {
+  const seen = new Map<string, T>()
+  for (const item of items) if (!seen.has(key(item))) seen.set(key(item), item)
+  return [...seen.values()]
+}
+
+/** A replacement that overlaps another (or starts where another empty value is set). */
+function findClash(splices: readonly Splice[]): Splice | undefined {
+  const sorted = [...splices].sort((a, b) => a.start - b.start || a.end - b.end)
+  return sorted.find(
+    (b, i) => i > 0 && (b.start < sorted[i - 1].end || b.start === sorted[i - 1].start)
+  )
 }
 
 function spliceKey(splice: Splice): string {
@@ -114,7 +124,7 @@ function conflict(text: string, changes: readonly Change[], splice: Splice): Han
 }
 
 function overlaps(a: Splice, b: Splice): boolean {
-  return a.start < b.end && b.start < a.end
+  return a.start === b.start || (a.start < b.end && b.start < a.end)
 }
 
 /** 1-based line and column of an offset (columns count UTF-16 units, as `yaml` does). */
@@ -149,7 +159,7 @@ export function replaceChange(
 }
 
 function insertionChange(insertion: Insertion, edit: Omit<ValueEdit, 'line' | 'column'>): Change {
-  return { splice: insertion.splice, valueOffset: insertion.valueOffset, edit }
+  return { splice: insertion.splice, valueOffset: insertion.valueOffset, edit, inserted: true }
 }
 
 function locate(yaml: ParsedYaml, node: Scalar, error: HandoffError): HandoffError {
@@ -587,7 +597,7 @@ function targetOf(
   const nameRole = roleOfName(name)
   const referenced = updates.find(u => repositoryMatches(loose.name, u.image))
   const isDigest = /^sha\d+:/.test(value)
-  const looksLikeReference = /[/:@]/.test(value) && !isDigest
+  const looksLikeReference = /[/:@]/.test(value) && !isDigest && !TAG_AT_DIGEST.test(value)
   if (referenced && (looksLikeReference || nameRole === 'reference')) {
     return { found, role: 'reference', update: referenced }
   }
@@ -599,6 +609,9 @@ function targetOf(
   const update = updateOfParent(yaml, doc, found, key, updates)
   return update instanceof HandoffError ? update : { found, role, update }
 }
+
+/** `1.4.0@sha256:…` in a tag value, as argocd-image-updater writes a tag with its digest. */
+const TAG_AT_DIGEST = /^[\w][\w.-]*@[a-z0-9]+:[0-9a-fA-F]+$/
 
 /** The update a bare tag belongs to: named by the map's repository/image, or the only one. */
 function updateOfParent(
@@ -680,13 +693,21 @@ function planKey(
       before === '' ? formatReference({ ...update, name: update.image }) : rewrite(before, update)
     return setSlot(yaml, found, after, { image: update.image, previous: tag ?? digest ?? '' })
   }
-  const wanted = target.role === 'tag' ? update.tag : update.digest
+  // A tag written as tag@digest keeps that form when a digest comes with the new tag.
+  const inline = target.role === 'tag' && TAG_AT_DIGEST.test(before)
+  const wanted =
+    target.role === 'digest'
+      ? update.digest
+      : inline && update.tag !== undefined && update.digest !== undefined
+        ? `${update.tag}@${update.digest}`
+        : update.tag
   if (wanted === undefined) return missingPart(yaml, found, target)
   const sibling =
     target.role === 'tag' && found.parent
       ? ownSlot(doc, found.parent, 'digest', found.parentPath)
       : undefined
-  const previous = before || (sibling ? scalarText(sibling.node) : '')
+  const previous =
+    (inline ? before.split('@')[0] : before) || (sibling ? scalarText(sibling.node) : '')
   const base = { image: update.image, previous }
   const own = setSlot(yaml, found, wanted, base)
   if (own instanceof HandoffError || !sibling) return own
@@ -816,6 +837,7 @@ function currentAtKey(doc: Document.Parsed, target: KeyTarget, image: string): C
   if (target.role === 'reference')
     return current(image, splitLoose(value).tag, splitLoose(value).digest)
   if (target.role === 'digest') return current(image, undefined, value)
+  if (TAG_AT_DIGEST.test(value)) return current(image, value.split('@')[0], value.split('@')[1])
   const sibling = target.found.parent ? ownSlot(doc, target.found.parent, 'digest', '') : undefined
   return current(image, value, sibling && scalarText(sibling.node))
 }

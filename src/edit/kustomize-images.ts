@@ -168,6 +168,8 @@ interface Entry {
 interface Kustomization {
   /** The root mapping; undefined for an empty document. */
   readonly root?: YAMLMap
+  /** An empty document: where its content would go (after its `---` line, if any). */
+  readonly empty?: { readonly range: readonly number[]; readonly docStart: boolean }
   readonly imagesPair?: Pair
   /** The `images:` sequence when there is one. */
   readonly list?: YAMLSeq
@@ -176,13 +178,14 @@ interface Kustomization {
 
 function kustomizationOf(yaml: ParsedYaml): Kustomization | HandoffError {
   const doc = yaml.documents[0]
-  const root = doc?.contents
-  if (root === null || root === undefined) return { entries: [] }
-  if (!isMap(root)) {
-    return new HandoffError('UNSUPPORTED_FILE', 'The kustomization is not a YAML mapping', {
-      hint: 'A kustomization file is a mapping with keys such as `resources:` and `images:`.'
-    })
+  // Directives with no document after them: nothing to add a key to.
+  if (!doc) return /^\uFEFF?%/m.test(yaml.text) ? notAMapping() : { entries: [] }
+  const root = doc.contents
+  const bare = isScalar(root) && root.value === null && !root.source && !root.anchor && !root.tag
+  if (root === null || bare) {
+    return { entries: [], empty: { range: root?.range ?? doc.range, docStart: doc.directives.docStart === true } }
   }
+  if (!isMap(root)) return notAMapping()
   const imagesPair = root.items.find(p => scalarText(p.key) === 'images')
   const value = imagesPair?.value
   if (value === null || value === undefined || (isScalar(value) && value.value === null)) {
@@ -195,6 +198,12 @@ function kustomizationOf(yaml: ParsedYaml): Kustomization | HandoffError {
     if (isMap(item) && name !== undefined) entries.push({ index, map: item, name })
   })
   return { root, imagesPair, list: value, entries }
+}
+
+function notAMapping(): HandoffError {
+  return new HandoffError('UNSUPPORTED_FILE', 'The kustomization is not a YAML mapping', {
+    hint: 'A kustomization file is a mapping with keys such as `resources:` and `images:`.'
+  })
 }
 
 function notAList(yaml: ParsedYaml, node: Node): HandoffError {
@@ -210,6 +219,11 @@ function scalarText(node: unknown): string | undefined {
   if (!isScalar(node) || node.value === null || node.value === undefined) return undefined
   if (typeof node.value === 'string') return node.value
   return (node as Scalar & { source?: string }).source ?? String(node.value)
+}
+
+/** True when the value is already that string (a plain `0755` or `1.20` is not: YAML reads a number). */
+function holdsString(node: unknown, value: string): boolean {
+  return isScalar(node) && typeof node.value === 'string' && node.value === value
 }
 
 function fieldPair(entry: Entry, field: string): Pair | undefined {
@@ -304,7 +318,7 @@ class ListEditor {
       if (change === 'keep' || (change === 'remove' && !pair)) continue
       if (change === 'remove') removed.set(pair as Pair, report(field, before, ''))
       else if (!pair) added.push({ field, value: change.set, report: report(field, '', change.set) })
-      else if (before !== change.set) {
+      else if (!holdsString(pair.value, change.set)) {
         const error = this.replace(entry, field, pair, report(field, before, change.set))
         if (error) return error
       }
@@ -409,11 +423,19 @@ class ListEditor {
       return { at: this.lineEndAfter(last.range?.[1] ?? 0), dash, key: Math.max(key, dash + 2) }
     }
     if (file.imagesPair) return this.emptyListPlace(file.imagesPair)
-    if (file.root?.flow) return flowList(this.yaml, file.root)
-    const column = file.root?.range ? this.column(file.root.range[0]) : 0
-    const at = file.root?.range ? this.lineEndAfter(file.root.range[1]) : this.text.length
+    const root = file.root
+    if (root?.flow) return flowList(this.yaml, root)
+    const keys = root?.range && root.items.length > 0 ? root.range : undefined
+    const column = keys ? this.indent(keys[0]) : 0
+    const at = keys ? this.lineEndAfter(keys[1]) : this.emptyDocumentAt(file.empty)
     const header = { start: at, end: at, text: `${' '.repeat(column)}images:${this.newline}` }
     return { at, dash: column, key: column + 2, layout: header }
+  }
+
+  /** After the `---` line of an empty document, or where its (empty) content starts. */
+  private emptyDocumentAt(empty: Kustomization['empty']): number {
+    if (!empty) return this.text.length
+    return empty.docStart ? this.lineEndAfter(empty.range[1]) : this.lineStart(empty.range[0])
   }
 
   /** `images:` with no value, or `images: []`. */
@@ -458,12 +480,22 @@ class ListEditor {
     return this.text.slice(this.lineStart(at), at).trim() !== ''
   }
 
+  /** The start of the line holding `offset`; the first line starts after a BOM. */
   private lineStart(offset: number): number {
-    return this.text.lastIndexOf('\n', offset - 1) + 1
+    const start = this.text.lastIndexOf('\n', offset - 1) + 1
+    return start === 0 && this.text.startsWith('\uFEFF') ? 1 : start
   }
 
   private column(offset: number): number {
     return offset - this.lineStart(offset)
+  }
+
+  /** The indentation of the line holding `offset`. */
+  private indent(offset: number): number {
+    const start = this.lineStart(offset)
+    let end = start
+    while (this.text[end] === ' ') end++
+    return end - start
   }
 
   /** The start of the line after the one holding `end` (a range end). */

@@ -179,13 +179,12 @@ export class GitHubManifestRepo implements ManifestRepo {
     const head = await this.resolveBranch(branch)
     const { tree, entries } = await this.git.entriesAt(head, paths)
     this.git.learnTree(head, tree)
-    this.refuseMissing(
-      paths.filter(path => !entries.has(path)),
-      branch
-    )
+    const missing = paths.filter(path => !entries.has(path))
+    if (missing.length > 0) throw this.fileNotFound(missing, branch)
     const wanted = paths.map(path => entries.get(path) as TreeEntry)
-    for (const entry of wanted)
+    for (const entry of wanted) {
       this.refuseNonFile(entry.path, branch, await this.itemOfEntry(entry))
+    }
     const files = await mapBounded(wanted, BLOB_CONCURRENCY, async entry => {
       const mode = entry.mode as FileMode
       this.git.rememberMode(entry.path, entry.sha, mode)
@@ -226,10 +225,6 @@ export class GitHubManifestRepo implements ManifestRepo {
         status: 404
       }
     )
-  }
-
-  private refuseMissing(missing: readonly string[], branch: string): void {
-    if (missing.length > 0) throw this.fileNotFound(missing, branch)
   }
 
   private fileNotFound(paths: readonly string[], branch: string): HandoffError {

@@ -11,7 +11,11 @@ export interface BackoffPolicy {
 export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 250, maxMs: 4000 }
 
 /** Delay before attempt `attempt + 1` (attempt is 1-based), given a random number in [0, 1). */
-export function backoffDelay(attempt: number, random: number, policy: BackoffPolicy = DEFAULT_BACKOFF): number {
+export function backoffDelay(
+  attempt: number,
+  random: number,
+  policy: BackoffPolicy = DEFAULT_BACKOFF
+): number {
   const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** (attempt - 1))
   return Math.round(ceiling / 2 + (random * ceiling) / 2)
 }

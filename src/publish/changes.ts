@@ -7,7 +7,7 @@ import { ErrorList, HandoffError } from '../errors.js'
 import { planEdits, type FileEdit } from '../edit/plan.js'
 import { isNewerSemver } from '../edit/only-newer.js'
 import type { ImageUpdate } from '../edit/types.js'
-import type { ReadSnapshot } from '../ports.js'
+import type { FileChange, FileMode, ReadSnapshot } from '../ports.js'
 import type { FileReport } from '../result.js'
 import type { Settings } from '../settings.js'
 import type { Logger } from '../log.js'
@@ -23,9 +23,14 @@ export interface PlanContext {
 /** A planned file change with the blob SHA it was computed from (the write's precondition). */
 export interface PlannedChange extends FileEdit {
   readonly previousSha: string
+  /** The mode the read saw (tree reads only), so an executable file stays executable. */
+  readonly mode?: FileMode
 }
 
-export async function planChanges(ctx: PlanContext, snapshot: ReadSnapshot): Promise<PlannedChange[]> {
+export async function planChanges(
+  ctx: PlanContext,
+  snapshot: ReadSnapshot
+): Promise<PlannedChange[]> {
   const { settings } = ctx
   const plan = planEdits({
     files: snapshot.files.map(file => ({ path: file.path, content: file.content })),
@@ -34,8 +39,11 @@ export async function planChanges(ctx: PlanContext, snapshot: ReadSnapshot): Pro
     options: { key: settings.key, createMissing: settings.createMissing }
   })
   if (plan.errors.length > 0) throw new ErrorList(plan.errors)
-  const shas = new Map(snapshot.files.map(file => [file.path, file.sha]))
-  const planned = plan.changes.map(change => ({ ...change, previousSha: shas.get(change.path) ?? '' }))
+  const read = new Map(snapshot.files.map(file => [file.path, file]))
+  const planned = plan.changes.map(change => {
+    const file = read.get(change.path)
+    return { ...change, previousSha: file?.sha ?? '', ...(file?.mode ? { mode: file.mode } : {}) }
+  })
   if (settings.onlyNewer === 'off') return planned
   const kept: PlannedChange[] = []
   for (const change of planned) {
@@ -50,10 +58,14 @@ async function isNewerChange(ctx: PlanContext, change: FileEdit): Promise<boolea
     const update = ctx.updates.find(u => u.image === edit.image) ?? ctx.updates[0]
     const next = update.tag
     if (next === undefined) {
-      throw new HandoffError('INVALID_INPUT', 'Input "only-newer" needs a tag to compare, but only a digest was given', {
-        input: 'only-newer',
-        hint: 'Give "tag" together with "digest", or set only-newer: false.'
-      })
+      throw new HandoffError(
+        'INVALID_INPUT',
+        'Input "only-newer" needs a tag to compare, but only a digest was given',
+        {
+          input: 'only-newer',
+          hint: 'Give "tag" together with "digest", or set only-newer: false.'
+        }
+      )
     }
     const newer = await isNewer(ctx, next, edit.previous)
     if (!newer) {
@@ -80,8 +92,20 @@ async function isNewer(ctx: PlanContext, next: string, current: string): Promise
 export function reportOf(change: FileEdit): FileReport {
   const before = change.before.toString('utf8')
   const after = change.after.toString('utf8')
-  const diff = createTwoFilesPatch(`a/${change.path}`, `b/${change.path}`, before, after, '', '', { context: 2 })
+  const diff = createTwoFilesPatch(`a/${change.path}`, `b/${change.path}`, before, after, '', '', {
+    context: 2
+  })
   return { path: change.path, format: change.format, edits: change.edits, diff }
+}
+
+/** What the adapters write for a planned change: new bytes, the blob it replaces, its mode. */
+export function fileChangeOf(change: PlannedChange): FileChange {
+  return {
+    path: change.path,
+    content: change.after,
+    previousSha: change.previousSha,
+    ...(change.mode ? { mode: change.mode } : {})
+  }
 }
 
 export function previousTagOf(changes: readonly FileEdit[]): string {

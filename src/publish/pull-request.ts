@@ -6,11 +6,18 @@
  */
 import { createHash } from 'node:crypto'
 import { HandoffError } from '../errors.js'
-import type { BranchRefs, ManifestRepo, PullRequest, PullRequests } from '../ports.js'
+import type { BranchRefs, ManifestRepo, PullRequest, PullRequests, ReadSnapshot } from '../ports.js'
 import type { PrOperation, Result } from '../result.js'
 import { renderTemplate } from '../report/template.js'
 import { defaultPrBody } from '../report/pr-body.js'
-import { planChanges, previousTagOf, reportOf, type PlanContext, type PlannedChange } from './changes.js'
+import {
+  fileChangeOf,
+  planChanges,
+  previousTagOf,
+  reportOf,
+  type PlanContext,
+  type PlannedChange
+} from './changes.js'
 import { commitMessage, shortName, templateValues } from './messages.js'
 
 export interface PullRequestContext extends PlanContext {
@@ -22,60 +29,135 @@ export interface PullRequestContext extends PlanContext {
 }
 
 /** Stable per (images, target branch, paths), so a rerun finds the same branch and PR. */
-export function defaultPrBranch(images: readonly string[], target: string, paths: readonly string[]): string {
+export function defaultPrBranch(
+  images: readonly string[],
+  target: string,
+  paths: readonly string[]
+): string {
   const key = JSON.stringify([[...images].sort(), target, [...paths].sort()])
   const hash = createHash('sha256').update(key).digest('hex').slice(0, 10)
-  const name = images.map(shortName).join('-').replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 40)
+  const name = images
+    .map(shortName)
+    .join('-')
+    .replace(/[^A-Za-z0-9._-]/g, '-')
+    .slice(0, 40)
   return `gitops-handoff/${name}-${hash}`
 }
 
 export async function publishPullRequest(ctx: PullRequestContext): Promise<Result> {
   const { settings, log } = ctx
-  const prBranch = settings.pullRequest.branch ?? defaultPrBranch(ctx.updates.map(u => u.image), ctx.branch, ctx.paths)
+  const prBranch =
+    settings.pullRequest.branch ??
+    defaultPrBranch(
+      ctx.updates.map(u => u.image),
+      ctx.branch,
+      ctx.paths
+    )
   if (prBranch === ctx.branch) {
-    throw new HandoffError('INVALID_INPUT', `Input "pr-branch": ${JSON.stringify(prBranch)} is the target branch`, {
-      input: 'pr-branch',
-      hint: 'The PR branch belongs to the action and is reset on every run; choose a branch other than "branch".'
-    })
+    throw new HandoffError(
+      'INVALID_INPUT',
+      `Input "pr-branch": ${JSON.stringify(prBranch)} is the target branch`,
+      {
+        input: 'pr-branch',
+        hint: 'The PR branch belongs to the action and is reset on every run; choose a branch other than "branch".'
+      }
+    )
   }
-  const head = await targetHead(ctx)
-  const snapshot = await log.group(`Read ${ctx.paths.length} file(s) from ${ctx.branch}`, () => ctx.repo.read(ctx.paths, head))
-  const changes = await log.group('Plan the edit', () => planChanges(ctx, { ...snapshot, head }))
+  const { head, snapshot } = await log.group(
+    `Read ${ctx.paths.length} file(s) from ${ctx.branch}`,
+    () => readTarget(ctx)
+  )
+  const changes = await log.group('Plan the edit', () => planChanges(ctx, snapshot))
   const existing = await ctx.pulls.findOpen(prBranch, ctx.branch)
   if (changes.length === 0) {
     log.info(`${ctx.branch} already holds the desired state: no pull request needed.`)
-    if (existing) log.info(`An open pull request from ${prBranch} is left as it is: ${existing.url}`)
-    return result(ctx, { prBranch, head, changes, changed: false, commitSha: settings.dryRun ? '' : head, existing, operation: 'unchanged', onTarget: true })
+    if (existing)
+      log.info(`An open pull request from ${prBranch} is left as it is: ${existing.url}`)
+    return result(ctx, {
+      prBranch,
+      head,
+      changes,
+      changed: false,
+      commitSha: settings.dryRun ? '' : head,
+      existing,
+      operation: 'unchanged',
+      onTarget: true
+    })
   }
   if (settings.dryRun) {
-    log.info(`Dry run: would ${existing ? `update pull request #${existing.number}` : 'open a pull request'} from ${prBranch}; nothing written.`)
-    return result(ctx, { prBranch, head, changes, changed: true, commitSha: '', existing, operation: existing ? 'updated' : 'created' })
+    log.info(
+      `Dry run: would ${existing ? `update pull request #${existing.number}` : 'open a pull request'} from ${prBranch}; nothing written.`
+    )
+    return result(ctx, {
+      prBranch,
+      head,
+      changes,
+      changed: true,
+      commitSha: '',
+      existing,
+      operation: existing ? 'updated' : 'created'
+    })
   }
-  return log.group(`Pull request ${prBranch} → ${ctx.branch}`, () => openOrUpdate(ctx, prBranch, head, changes, existing))
+  return log.group(`Pull request ${prBranch} → ${ctx.branch}`, () =>
+    openOrUpdate(ctx, prBranch, head, changes, existing)
+  )
+}
+
+/**
+ * The target files and the commit the PR is built on. The port reads branch heads, so the
+ * read goes by name: a multi-file read reports the commit it saw; a single-file read does
+ * not, and the head resolved just before it stands in (the file is then at least as new as
+ * that commit, so the PR can only carry a change that is already on the target, never
+ * revert one).
+ */
+async function readTarget(
+  ctx: PullRequestContext
+): Promise<{ head: string; snapshot: ReadSnapshot }> {
+  const resolved = await targetHead(ctx)
+  const snapshot = await ctx.repo.read(ctx.paths, ctx.branch)
+  const head = snapshot.head || resolved
+  return { head, snapshot: { ...snapshot, head } }
 }
 
 async function targetHead(ctx: PullRequestContext): Promise<string> {
   const head = await ctx.repo.branchHead(ctx.branch)
   if (head === undefined) {
-    throw new HandoffError('NOT_FOUND', `Branch "${ctx.branch}" does not exist in ${ctx.settings.repo.owner}/${ctx.settings.repo.repo}`, {
-      input: 'branch',
-      hint: 'Set "branch" to an existing branch of the manifest repository, or leave it empty for the default branch.'
-    })
+    throw new HandoffError(
+      'NOT_FOUND',
+      `Branch "${ctx.branch}" does not exist in ${ctx.settings.repo.owner}/${ctx.settings.repo.repo}`,
+      {
+        input: 'branch',
+        hint: 'Set "branch" to an existing branch of the manifest repository, or leave it empty for the default branch.'
+      }
+    )
   }
   return head
 }
 
 async function openOrUpdate(
-  ctx: PullRequestContext, prBranch: string, head: string, changes: readonly PlannedChange[], existing: PullRequest | undefined
+  ctx: PullRequestContext,
+  prBranch: string,
+  head: string,
+  changes: readonly PlannedChange[],
+  existing: PullRequest | undefined
 ): Promise<Result> {
   const values = templateValues(ctx.settings, ctx.updates, changes)
   if (existing && (await holdsDesiredState(ctx, existing, head, changes))) {
-    ctx.log.info(`Pull request #${existing.number} already proposes this change on top of ${head.slice(0, 12)}: no new commit.`)
-    return result(ctx, { prBranch, head, changes, changed: false, commitSha: existing.headSha, existing, operation: 'unchanged' })
+    ctx.log.info(
+      `Pull request #${existing.number} already proposes this change on top of ${head.slice(0, 12)}: no new commit.`
+    )
+    return result(ctx, {
+      prBranch,
+      head,
+      changes,
+      changed: false,
+      commitSha: existing.headSha,
+      existing,
+      operation: 'unchanged'
+    })
   }
   const message = commitMessage(ctx.settings, values)
-  const files = changes.map(c => ({ path: c.path, content: c.after, previousSha: c.previousSha }))
-  const commit = await ctx.refs.createCommit(files, head, message)
+  const commit = await ctx.refs.createCommit(changes.map(fileChangeOf), head, message)
   await ctx.refs.resetBranch(prBranch, commit)
   const title = renderTemplate(ctx.settings.pullRequest.title, values)
   const body = ctx.settings.pullRequest.body
@@ -83,10 +165,24 @@ async function openOrUpdate(
     : defaultPrBody(ctx.settings, changes, ctx.settings.promoteFrom)
   const pr = existing
     ? await ctx.pulls.update(existing.number, { title, body })
-    : await ctx.pulls.create({ head: prBranch, base: ctx.branch, title, body, draft: ctx.settings.pullRequest.draft })
+    : await ctx.pulls.create({
+        head: prBranch,
+        base: ctx.branch,
+        title,
+        body,
+        draft: ctx.settings.pullRequest.draft
+      })
   ctx.log.info(`${existing ? 'Updated' : 'Opened'} pull request #${pr.number}: ${pr.url}`)
   await decorate(ctx, pr)
-  return result(ctx, { prBranch, head, changes, changed: true, commitSha: commit, existing: pr, operation: existing ? 'updated' : 'created' })
+  return result(ctx, {
+    prBranch,
+    head,
+    changes,
+    changed: true,
+    commitSha: commit,
+    existing: pr,
+    operation: existing ? 'updated' : 'created'
+  })
 }
 
 /**
@@ -94,11 +190,15 @@ async function openOrUpdate(
  * target head and holds the planned bytes of every target file.
  */
 async function holdsDesiredState(
-  ctx: PullRequestContext, pr: PullRequest, head: string, changes: readonly PlannedChange[]
+  ctx: PullRequestContext,
+  pr: PullRequest,
+  head: string,
+  changes: readonly PlannedChange[]
 ): Promise<boolean> {
   const comparison = await ctx.refs.compare(head, pr.headSha)
   if (comparison.status !== 'ahead' || comparison.aheadBy !== 1) return false
-  const onBranch = await ctx.repo.read(ctx.paths, pr.headSha)
+  const onBranch = await ctx.repo.read(ctx.paths, pr.headRef)
+  if (onBranch.head !== '' && onBranch.head !== pr.headSha) return false
   const wanted = new Map(changes.map(c => [c.path, c.after]))
   return onBranch.files.every(file => {
     const desired = wanted.get(file.path)
@@ -110,11 +210,15 @@ async function holdsDesiredState(
 async function decorate(ctx: PullRequestContext, pr: PullRequest): Promise<void> {
   const settings = ctx.settings.pullRequest
   const outcomes = []
-  if (settings.labels.length > 0) outcomes.push(await ctx.pulls.addLabels(pr.number, settings.labels))
+  if (settings.labels.length > 0)
+    outcomes.push(await ctx.pulls.addLabels(pr.number, settings.labels))
   if (settings.reviewers.length + settings.teamReviewers.length > 0) {
-    outcomes.push(await ctx.pulls.requestReviewers(pr.number, settings.reviewers, settings.teamReviewers))
+    outcomes.push(
+      await ctx.pulls.requestReviewers(pr.number, settings.reviewers, settings.teamReviewers)
+    )
   }
-  if (settings.assignees.length > 0) outcomes.push(await ctx.pulls.addAssignees(pr.number, settings.assignees))
+  if (settings.assignees.length > 0)
+    outcomes.push(await ctx.pulls.addAssignees(pr.number, settings.assignees))
   if (settings.autoMerge) outcomes.push(await ctx.pulls.enableAutoMerge(pr, settings.autoMerge))
   for (const warning of outcomes.flatMap(o => o.warnings)) ctx.log.warning(warning)
 }
@@ -143,6 +247,8 @@ function result(ctx: PullRequestContext, o: Outcome): Result {
     files: o.changes.map(reportOf),
     dryRun: ctx.settings.dryRun,
     attempts: 1,
-    pullRequest: o.existing ? { number: o.existing.number, url: o.existing.url, operation: o.operation } : undefined
+    pullRequest: o.existing
+      ? { number: o.existing.number, url: o.existing.url, operation: o.operation }
+      : undefined
   }
 }

@@ -13,7 +13,9 @@ export interface ErrorLine {
 }
 
 export function errorLine(error: HandoffError): ErrorLine {
-  const where = error.file ? `${error.file}${error.line ? `:${error.line}${error.column ? `:${error.column}` : ''}` : ''}: ` : ''
+  const where = error.file
+    ? `${error.file}${error.line ? `:${error.line}${error.column ? `:${error.column}` : ''}` : ''}: `
+    : ''
   const hint = error.hint ? ` — ${error.hint}` : ''
   return {
     title: `gitops-handoff ${error.code}`,

@@ -20,13 +20,19 @@ export function changeRows(changes: readonly FileEdit[]): string[] {
   const rows = ['| File | Image | Old | New |', '| --- | --- | --- | --- |']
   for (const change of changes) {
     for (const edit of change.edits) {
-      rows.push(`| ${code(change.path)} | ${code(edit.image)} | ${code(edit.before)} | ${code(edit.after)} |`)
+      rows.push(
+        `| ${code(change.path)} | ${code(edit.image)} | ${code(edit.before)} | ${code(edit.after)} |`
+      )
     }
   }
   return rows
 }
 
-export function defaultPrBody(settings: Settings, changes: readonly FileEdit[], promotedFrom?: string): string {
+export function defaultPrBody(
+  settings: Settings,
+  changes: readonly FileEdit[],
+  promotedFrom?: string
+): string {
   const lines = [
     `Deploys to \`${settings.repo.owner}/${settings.repo.repo}\`:`,
     '',

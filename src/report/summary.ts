@@ -16,26 +16,36 @@ export function summaryOf(result: Result, serverUrl: string): string {
     lines.push('```', '', '</details>')
   }
   if (result.argocd && result.argocd.length > 0) {
-    lines.push('', '| Argo CD application | Sync | Health | Revision |', '| --- | --- | --- | --- |')
+    lines.push(
+      '',
+      '| Argo CD application | Sync | Health | Revision |',
+      '| --- | --- | --- | --- |'
+    )
     for (const app of result.argocd) {
-      lines.push(`| ${cell(app.app)} | ${cell(app.syncStatus)} | ${cell(app.healthStatus)} | ${code(app.revision.slice(0, 12))} |`)
+      lines.push(
+        `| ${cell(app.app)} | ${cell(app.syncStatus)} | ${cell(app.healthStatus)} | ${code(app.revision.slice(0, 12))} |`
+      )
     }
   }
   return lines.join('\n') + '\n'
 }
 
 function headline(result: Result): string {
-  if (result.dryRun) return result.changed ? 'dry run, changes planned' : 'dry run, already up to date'
+  if (result.dryRun)
+    return result.changed ? 'dry run, changes planned' : 'dry run, already up to date'
   if (result.pullRequest) return `pull request ${result.pullRequest.operation}`
   return result.changed ? `committed to \`${result.branch}\`` : 'already up to date'
 }
 
 function fileTable(result: Result): string[] {
-  if (result.files.length === 0) return ['No file changes: the manifests already hold the requested images.']
+  if (result.files.length === 0)
+    return ['No file changes: the manifests already hold the requested images.']
   const rows = ['| File | Line | Image | Old → New |', '| --- | --- | --- | --- |']
   for (const file of result.files) {
     for (const edit of file.edits) {
-      rows.push(`| ${code(file.path)} | ${edit.line} | ${code(edit.image)} | ${code(edit.before)} → ${code(edit.after)} |`)
+      rows.push(
+        `| ${code(file.path)} | ${edit.line} | ${code(edit.image)} | ${code(edit.before)} → ${code(edit.after)} |`
+      )
     }
   }
   return rows
@@ -43,11 +53,22 @@ function fileTable(result: Result): string[] {
 
 function links(result: Result, repoUrl: string): string[] {
   const out: string[] = []
-  if (result.commitSha) out.push(`- Commit: [\`${result.commitSha.slice(0, 12)}\`](${repoUrl}/commit/${result.commitSha}) on \`${result.branch}\``)
+  if (result.commitSha)
+    out.push(
+      `- Commit: [\`${result.commitSha.slice(0, 12)}\`](${repoUrl}/commit/${result.commitSha}) on \`${result.branch}\``
+    )
   if (result.changed && result.commitSha && result.baseSha) {
-    out.push(`- Compare: ${repoUrl}/compare/${result.baseSha.slice(0, 12)}...${result.commitSha.slice(0, 12)}`)
+    out.push(
+      `- Compare: ${repoUrl}/compare/${result.baseSha.slice(0, 12)}...${result.commitSha.slice(0, 12)}`
+    )
   }
-  if (result.pullRequest) out.push(`- Pull request: [#${result.pullRequest.number}](${result.pullRequest.url}) (${result.pullRequest.operation})`)
-  if (result.attempts > 1) out.push(`- Attempts: ${result.attempts} (the branch moved under us and the edit was re-applied)`)
+  if (result.pullRequest)
+    out.push(
+      `- Pull request: [#${result.pullRequest.number}](${result.pullRequest.url}) (${result.pullRequest.operation})`
+    )
+  if (result.attempts > 1)
+    out.push(
+      `- Attempts: ${result.attempts} (the branch moved under us and the edit was re-applied)`
+    )
   return out
 }

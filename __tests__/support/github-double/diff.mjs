@@ -15,7 +15,9 @@ import { editTree, flattenTree, EMPTY_TREE } from './trees.mjs'
  */
 export function lineCounts(before, after) {
   const split = (/** @type {Buffer | undefined} */ bytes) =>
-    bytes === undefined || bytes.length === 0 ? [] : bytes.toString('utf8').replace(/\n$/, '').split('\n')
+    bytes === undefined || bytes.length === 0
+      ? []
+      : bytes.toString('utf8').replace(/\n$/, '').split('\n')
   /** @type {Map<string, number>} */
   const remaining = new Map()
   const oldLines = split(before)

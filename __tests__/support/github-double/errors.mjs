@@ -36,7 +36,8 @@ export const notFound = (message = 'Not Found') => new ApiError(404, message)
 export const validationFailed = errors => new ApiError(422, 'Validation Failed', { errors })
 
 /** GitHub's wording for a missing or mistyped body field. @param {string} field */
-export const invalidRequest = field => new ApiError(422, `Invalid request.\n\n"${field}" wasn't supplied.`)
+export const invalidRequest = field =>
+  new ApiError(422, `Invalid request.\n\n"${field}" wasn't supplied.`)
 
 /** @param {number} status */
 export function statusText(status) {

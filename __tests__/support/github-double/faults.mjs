@@ -26,7 +26,8 @@ export class Faults {
   /** @param {FaultSpec} spec */
   add(spec) {
     const times = spec.times ?? 1
-    if (!Number.isInteger(times) || times < 1) throw new Error(`GitHub double: fault times must be a positive integer, got ${times}`)
+    if (!Number.isInteger(times) || times < 1)
+      throw new Error(`GitHub double: fault times must be a positive integer, got ${times}`)
     if (spec.status === undefined && !spec.drop && spec.delayMs === undefined) {
       throw new Error('GitHub double: a fault needs a status, drop: true or delayMs')
     }

@@ -13,9 +13,17 @@ export const ACTIONS_BOT = Object.freeze({
   type: /** @type {const} */ ('Bot')
 })
 
-export const USER = Object.freeze({ login: 'octocat', id: 583231, type: /** @type {const} */ ('User') })
+export const USER = Object.freeze({
+  login: 'octocat',
+  id: 583231,
+  type: /** @type {const} */ ('User')
+})
 
-const WEB_FLOW = Object.freeze({ login: 'web-flow', id: 19864447, type: /** @type {const} */ ('User') })
+const WEB_FLOW = Object.freeze({
+  login: 'web-flow',
+  id: 19864447,
+  type: /** @type {const} */ ('User')
+})
 
 /** @param {string | undefined} token */
 export function isInstallationToken(token) {
@@ -52,7 +60,11 @@ export function commitIdentity(token, given, now) {
       verified: true
     }
   }
-  const user = { name: 'The Octocat', email: `${USER.id}+${USER.login}@users.noreply.github.com`, date: now }
+  const user = {
+    name: 'The Octocat',
+    email: `${USER.id}+${USER.login}@users.noreply.github.com`,
+    date: now
+  }
   const committer = fill(given.committer ?? given.author, user, now)
   const author = fill(given.author ?? given.committer, user, now)
   return { author, committer, verified: false }

@@ -168,7 +168,8 @@ function verificationJson(verified, now) {
     ? {
         verified: true,
         reason: 'valid',
-        signature: '-----BEGIN PGP SIGNATURE-----\n\n(signed by the GitHub double)\n-----END PGP SIGNATURE-----\n',
+        signature:
+          '-----BEGIN PGP SIGNATURE-----\n\n(signed by the GitHub double)\n-----END PGP SIGNATURE-----\n',
         payload: null,
         verified_at: now
       }
@@ -177,7 +178,9 @@ function verificationJson(verified, now) {
 
 /** The git data API's commit (git-commit schema). @param {Urls} urls @param {Repo} repo @param {string} sha */
 export function gitCommitJson(urls, repo, sha) {
-  const commit = /** @type {NonNullable<ReturnType<Repo['store']['commit']>>} */ (repo.store.commit(sha))
+  const commit = /** @type {NonNullable<ReturnType<Repo['store']['commit']>>} */ (
+    repo.store.commit(sha)
+  )
   const api = repoUrl(urls, repo)
   return {
     sha,
@@ -301,7 +304,9 @@ export function pullJson(urls, repo, pull, stats) {
     title: pull.title,
     user: userJson(urls, accountOfLogin(pull.user)),
     body: pull.body,
-    labels: pull.labels.map(name => labelJson(urls, repo, /** @type {Label} */ (repo.labels.get(name.toLowerCase())))),
+    labels: pull.labels.map(name =>
+      labelJson(urls, repo, /** @type {Label} */ (repo.labels.get(name.toLowerCase())))
+    ),
     milestone: null,
     active_lock_reason: null,
     created_at: pull.createdAt,
@@ -350,7 +355,14 @@ export function pullJson(urls, repo, pull, stats) {
     merged: pull.merged,
     mergeable: pull.state === 'open' ? stats.mergeable : null,
     rebaseable: pull.state === 'open' ? stats.mergeable : null,
-    mergeable_state: pull.state !== 'open' ? 'unknown' : stats.mergeable ? (pull.draft ? 'draft' : 'clean') : 'dirty',
+    mergeable_state:
+      pull.state !== 'open'
+        ? 'unknown'
+        : stats.mergeable
+          ? pull.draft
+            ? 'draft'
+            : 'clean'
+          : 'dirty',
     merged_by: pull.mergedBy ? userJson(urls, accountOfLogin(pull.mergedBy)) : null,
     comments: 0,
     review_comments: 0,
@@ -381,7 +393,9 @@ export function issueJson(urls, repo, pull) {
     title: pull.title,
     body: pull.body,
     user: userJson(urls, accountOfLogin(pull.user)),
-    labels: pull.labels.map(name => labelJson(urls, repo, /** @type {Label} */ (repo.labels.get(name.toLowerCase())))),
+    labels: pull.labels.map(name =>
+      labelJson(urls, repo, /** @type {Label} */ (repo.labels.get(name.toLowerCase())))
+    ),
     assignee: assignees[0] ?? null,
     assignees,
     milestone: null,

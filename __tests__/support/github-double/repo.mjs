@@ -93,7 +93,8 @@ export class Repo {
       const sha = this.refs.get(name)
       if (sha) return sha
     }
-    if (FULL_SHA.test(ref)) return this.store.commit(ref.toLowerCase()) ? ref.toLowerCase() : undefined
+    if (FULL_SHA.test(ref))
+      return this.store.commit(ref.toLowerCase()) ? ref.toLowerCase() : undefined
     if (SHORT_SHA.test(ref)) return this.store.findCommitByPrefix(ref)
     return undefined
   }

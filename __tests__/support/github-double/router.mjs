@@ -13,7 +13,13 @@ import { graphqlRoutes } from './routes/graphql.mjs'
 /** @typedef {{ route: Route, params: Record<string, string>, template: string }} Match */
 
 /** Every route the double serves. */
-export const ROUTES = Object.freeze([...repoRoutes, ...gitRoutes, ...contentRoutes, ...pullRoutes, ...graphqlRoutes])
+export const ROUTES = Object.freeze([
+  ...repoRoutes,
+  ...gitRoutes,
+  ...contentRoutes,
+  ...pullRoutes,
+  ...graphqlRoutes
+])
 
 /** The OpenAPI path template of a pattern (`{+path}` → `{path}`). @param {string} pattern */
 export function templateOf(pattern) {

@@ -36,6 +36,8 @@ import { matchRoute } from './router.mjs'
 
 const MAX_BODY = 200 * 1024 * 1024
 const DEFAULT_RATE_LIMIT = 5000
+const RATE_LIMITED =
+  'API rate limit exceeded for installation. If you reach out to GitHub Support for help, please include the request ID.'
 
 /** Timers that `close()` can cut short, so no sleeping request outlives the double. */
 export class Sleeper {
@@ -84,14 +86,16 @@ function tokenOf(header) {
   const [scheme, value] = header.trim().split(/\s+/, 2)
   if (!value) return undefined
   if (/^(token|bearer)$/i.test(scheme)) return value
-  if (/^basic$/i.test(scheme)) return Buffer.from(value, 'base64').toString('utf8').split(':').pop() || undefined
+  if (/^basic$/i.test(scheme))
+    return Buffer.from(value, 'base64').toString('utf8').split(':').pop() || undefined
   return undefined
 }
 
 /** Split the GHES prefixes off: `/api/v3/...` for REST, `/api/graphql` for GraphQL. @param {string} pathname */
 function stripPrefix(pathname) {
   if (pathname === '/api/graphql') return { prefix: '/api', rest: '/graphql' }
-  if (pathname === '/api/v3' || pathname.startsWith('/api/v3/')) return { prefix: '/api/v3', rest: pathname.slice(7) || '/' }
+  if (pathname === '/api/v3' || pathname.startsWith('/api/v3/'))
+    return { prefix: '/api/v3', rest: pathname.slice(7) || '/' }
   return { prefix: '', rest: pathname }
 }
 
@@ -121,7 +125,9 @@ export function createPipeline(options, sleeper, port) {
     const limit = options.rateLimit ?? DEFAULT_RATE_LIMIT
     return {
       headers: {
-        'x-github-request-id': [4, 4, 4, 5, 4].map(n => randomBytes(n).toString('hex').toUpperCase()).join(':'),
+        'x-github-request-id': [4, 4, 4, 5, 4]
+          .map(n => randomBytes(n).toString('hex').toUpperCase())
+          .join(':'),
         'x-github-api-version-selected': '2022-11-28',
         'x-github-media-type': 'github.v3; format=json',
         'x-ratelimit-limit': String(limit),
@@ -141,10 +147,19 @@ export function createPipeline(options, sleeper, port) {
   function send(res, entry, reply, headers) {
     entry.status = reply.status
     if (res.destroyed || res.writableEnded) return
-    const body = reply.raw ?? (reply.status === 204 || reply.json === undefined ? undefined : Buffer.from(JSON.stringify(reply.json)))
+    const body =
+      reply.raw ??
+      (reply.status === 204 || reply.json === undefined
+        ? undefined
+        : Buffer.from(JSON.stringify(reply.json)))
     res.writeHead(reply.status, {
       ...headers,
-      ...(body === undefined ? {} : { 'content-type': reply.contentType ?? 'application/json; charset=utf-8', 'content-length': String(body.length) }),
+      ...(body === undefined
+        ? {}
+        : {
+            'content-type': reply.contentType ?? 'application/json; charset=utf-8',
+            'content-length': String(body.length)
+          }),
       ...reply.headers
     })
     res.end(body)
@@ -156,7 +171,9 @@ export function createPipeline(options, sleeper, port) {
   /** A bug in the double (or a throwing hook) is a 500 whose message carries the stack. @param {unknown} error @returns {Reply} */
   const internalError = error => ({
     status: 500,
-    json: { message: `GitHub double internal error: ${error instanceof Error ? error.stack : String(error)}` }
+    json: {
+      message: `GitHub double internal error: ${error instanceof Error ? error.stack : String(error)}`
+    }
   })
 
   /**
@@ -170,7 +187,8 @@ export function createPipeline(options, sleeper, port) {
     if (!repo) throw new ApiError(404, 'Not Found')
     const level = options.state.levelOf(token, repo.fullName)
     if (level === 'none' || level === 'unknown-token') throw new ApiError(404, 'Not Found')
-    if (match.route.access === 'write' && level === 'read') throw new ApiError(403, 'Resource not accessible by integration')
+    if (match.route.access === 'write' && level === 'read')
+      throw new ApiError(403, 'Resource not accessible by integration')
     return { repo, level }
   }
 
@@ -181,88 +199,137 @@ export function createPipeline(options, sleeper, port) {
       hook.remaining--
       await hook.fn(event)
     }
-    for (let i = options.hooks.length - 1; i >= 0; i--) if (options.hooks[i].remaining <= 0) options.hooks.splice(i, 1)
+    for (let i = options.hooks.length - 1; i >= 0; i--)
+      if (options.hooks[i].remaining <= 0) options.hooks.splice(i, 1)
+  }
+
+  /**
+   * Injected fault for this request: true when it answered (or dropped) the request.
+   * @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res
+   * @param {LogEntry} entry @param {Record<string, string>} headers
+   */
+  async function applyFault(req, res, entry, headers) {
+    const fault = options.faults.take(entry.method, entry.path, entry.route)
+    if (!fault) return false
+    entry.faulted = true
+    await sleeper.sleep(fault.delayMs ?? 0)
+    if (fault.drop) {
+      req.socket.destroy()
+      return true
+    }
+    if (fault.status === undefined) return false
+    const json = fault.body ?? { message: statusText(fault.status) }
+    send(res, entry, { status: fault.status, json }, { ...headers, ...fault.headers })
+    return true
+  }
+
+  /**
+   * Authorise, run the before-write hooks, and call the handler.
+   * @param {Parsed} parsed @param {boolean} exceeded
+   * @returns {Promise<Reply>}
+   */
+  async function dispatch(parsed, exceeded) {
+    const { entry, match, token } = parsed
+    if (parsed.bodyError) throw parsed.bodyError
+    if (exceeded) throw new ApiError(403, RATE_LIMITED)
+    if (!match) throw new ApiError(404, 'Not Found')
+    const scope = match.route.access === 'self' ? undefined : authorise(match, token)
+    const api = `http://127.0.0.1:${port()}${entry.prefix === '/api' ? '/api/v3' : entry.prefix}`
+    /** @type {Ctx} */
+    const ctx = {
+      method: entry.method,
+      path: entry.path,
+      query: entry.query,
+      body: entry.body,
+      token,
+      accept: parsed.accept,
+      urls: { api, web: options.serverUrl },
+      params: match.params,
+      state: options.state,
+      repo: /** @type {any} */ (scope?.repo),
+      level: scope?.level ?? 'none'
+    }
+    if (entry.method !== 'GET' && entry.method !== 'HEAD') {
+      const repo = scope?.repo.fullName
+      await runHooks({
+        method: entry.method,
+        path: entry.path,
+        route: entry.route,
+        repo,
+        body: entry.body,
+        state: options.state
+      })
+    }
+    return match.route.handler(ctx)
   }
 
   /** @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res */
   return async function handle(req, res) {
-    const at = Date.now()
-    const method = (req.method ?? 'GET').toUpperCase()
-    const bytes = await readBody(req)
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
-    const { prefix, rest } = stripPrefix(url.pathname)
-    const match = matchRoute(method, rest)
-    const token = tokenOf(req.headers.authorization)
-    /** @type {LogEntry} */
-    const entry = {
-      method,
-      path: safeDecode(rest),
-      prefix,
-      query: Object.fromEntries(url.searchParams),
-      route: match?.template,
-      status: 0,
-      at,
-      faulted: false
-    }
-    options.log.add(entry)
-    const resource = match?.template === '/graphql' ? 'graphql' : 'core'
-    const { headers, exceeded } = standardHeaders(token ?? req.socket.remoteAddress ?? 'anonymous', resource)
-
+    const parsed = await parseRequest(req)
+    options.log.add(parsed.entry)
+    const resource = parsed.entry.route === '/graphql' ? 'graphql' : 'core'
+    const bucket = parsed.token ?? req.socket.remoteAddress ?? 'anonymous'
+    const { headers, exceeded } = standardHeaders(bucket, resource)
     await sleeper.sleep(options.latencyMs)
-    const fault = options.faults.take(method, entry.path, entry.route)
-    if (fault) {
-      entry.faulted = true
-      await sleeper.sleep(fault.delayMs ?? 0)
-      if (fault.drop) {
-        req.socket.destroy()
-        return
-      }
-      if (fault.status !== undefined) {
-        send(res, entry, { status: fault.status, json: fault.body ?? { message: statusText(fault.status) } }, { ...headers, ...fault.headers })
-        return
-      }
-    }
-
+    if (await applyFault(req, res, parsed.entry, headers)) return
     /** @type {Reply} */
     let reply
     try {
-      if (bytes === undefined) throw new ApiError(413, 'Request body too large')
-      let body
-      if (bytes.length > 0) {
-        try {
-          body = JSON.parse(bytes.toString('utf8'))
-        } catch {
-          throw new ApiError(400, 'Problems parsing JSON')
-        }
-      }
-      entry.body = body
-      if (exceeded) throw new ApiError(403, 'API rate limit exceeded for installation. If you reach out to GitHub Support for help, please include the request ID.')
-      if (!match) throw new ApiError(404, 'Not Found')
-      const scope = match.route.access === 'self' ? undefined : authorise(match, token)
-      /** @type {Ctx} */
-      const ctx = {
-        method,
-        path: entry.path,
-        query: entry.query,
-        body,
-        token,
-        accept: String(req.headers.accept ?? ''),
-        urls: { api: `http://127.0.0.1:${port()}${prefix === '/api' ? '/api/v3' : prefix}`, web: options.serverUrl },
-        params: match.params,
-        state: options.state,
-        repo: /** @type {any} */ (scope?.repo),
-        level: scope?.level ?? 'none'
-      }
-      if (method !== 'GET' && method !== 'HEAD') {
-        await runHooks({ method, path: entry.path, route: entry.route, repo: scope?.repo.fullName, body, state: options.state })
-      }
-      reply = match.route.handler(ctx)
+      reply = await dispatch(parsed, exceeded)
     } catch (error) {
       reply = error instanceof ApiError ? errorReply(error) : internalError(error)
     }
     if (exceeded) headers['x-ratelimit-remaining'] = '0'
-    send(res, entry, reply, headers)
+    send(res, parsed.entry, reply, headers)
   }
+}
+
+/**
+ * @typedef {object} Parsed
+ * @property {LogEntry} entry
+ * @property {import('./router.mjs').Match | undefined} match
+ * @property {string | undefined} token
+ * @property {string} accept
+ * @property {ApiError | undefined} bodyError
+ */
+
+/**
+ * Read and parse one request into its log entry (body included, even when a fault will
+ * answer it) and its route.
+ * @param {import('node:http').IncomingMessage} req @returns {Promise<Parsed>}
+ */
+async function parseRequest(req) {
+  const at = Date.now()
+  const method = (req.method ?? 'GET').toUpperCase()
+  const bytes = await readBody(req)
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+  const { prefix, rest } = stripPrefix(url.pathname)
+  const match = matchRoute(method, rest)
+  /** @type {ApiError | undefined} */
+  let bodyError
+  let body
+  if (bytes === undefined) bodyError = new ApiError(413, 'Request body too large')
+  else if (bytes.length > 0) {
+    try {
+      body = JSON.parse(bytes.toString('utf8'))
+    } catch {
+      bodyError = new ApiError(400, 'Problems parsing JSON')
+    }
+  }
+  /** @type {LogEntry} */
+  const entry = {
+    method,
+    path: safeDecode(rest),
+    prefix,
+    query: Object.fromEntries(url.searchParams),
+    route: match?.template,
+    status: 0,
+    ...(body === undefined ? {} : { body }),
+    at,
+    faulted: false
+  }
+  const token = tokenOf(req.headers.authorization)
+  return { entry, match, token, accept: String(req.headers.accept ?? ''), bodyError }
 }
 
 /**
@@ -275,7 +342,9 @@ export async function listen(handle, sleeper) {
   const server = createServer((req, res) => {
     handle(req, res).catch(error => {
       if (res.headersSent || res.destroyed) return
-      const body = JSON.stringify({ message: `GitHub double internal error: ${error instanceof Error ? error.stack : String(error)}` })
+      const body = JSON.stringify({
+        message: `GitHub double internal error: ${error instanceof Error ? error.stack : String(error)}`
+      })
       res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' })
       res.end(body)
     })

@@ -32,7 +32,9 @@ export class DoubleState {
 
   /** Now, as GitHub writes dates (ISO 8601, whole seconds, Z). */
   now() {
-    return this.clock().toISOString().replace(/\.\d{3}Z$/, 'Z')
+    return this.clock()
+      .toISOString()
+      .replace(/\.\d{3}Z$/, 'Z')
   }
 
   newId() {
@@ -47,7 +49,10 @@ export class DoubleState {
   /** @param {string} fullName */
   repo(fullName) {
     const repo = this.findRepo(fullName)
-    if (!repo) throw new Error(`GitHub double: no repository ${JSON.stringify(fullName)}; create it with state.createRepo`)
+    if (!repo)
+      throw new Error(
+        `GitHub double: no repository ${JSON.stringify(fullName)}; create it with state.createRepo`
+      )
     return repo
   }
 
@@ -79,8 +84,12 @@ export class DoubleState {
    */
   createRepo(fullName, options = {}) {
     const [owner, name, ...rest] = fullName.split('/')
-    if (!owner || !name || rest.length > 0) throw new Error(`GitHub double: repository name must be "owner/name", got ${JSON.stringify(fullName)}`)
-    if (this.findRepo(fullName)) throw new Error(`GitHub double: repository ${fullName} already exists`)
+    if (!owner || !name || rest.length > 0)
+      throw new Error(
+        `GitHub double: repository name must be "owner/name", got ${JSON.stringify(fullName)}`
+      )
+    if (this.findRepo(fullName))
+      throw new Error(`GitHub double: repository ${fullName} already exists`)
     const repo = new Repo({
       owner,
       name,
@@ -92,7 +101,7 @@ export class DoubleState {
     repo.allowAutoMerge = options.allowAutoMerge ?? false
     repo.actionsCanCreatePullRequests = options.allowActionsPRs ?? true
     this.repos.set(fullName.toLowerCase(), repo)
-    const changes = repo.fileChanges(initialFiles(options))
+    const changes = repo.fileChanges(initialFiles(owner, options))
     for (const [path, target] of Object.entries(options.symlinks ?? {})) {
       changes.push({ path, mode: MODES.symlink, sha: repo.store.writeBlob(Buffer.from(target)) })
     }
@@ -162,7 +171,9 @@ export class DoubleState {
     const start = repo.resolve(ref)
     if (start === undefined) return []
     return firstParentLog(repo.store, start, limit).map(sha => {
-      const commit = /** @type {NonNullable<ReturnType<typeof repo.store.commit>>} */ (repo.store.commit(sha))
+      const commit = /** @type {NonNullable<ReturnType<typeof repo.store.commit>>} */ (
+        repo.store.commit(sha)
+      )
       return {
         sha,
         message: commit.message,
@@ -203,7 +214,7 @@ export class DoubleState {
     }
     const given = protection === true ? {} : protection
     repo.protection.set(branch, {
-      requirePullRequest: given.requirePullRequest ?? (given.requiredStatusChecks === undefined),
+      requirePullRequest: given.requirePullRequest ?? given.requiredStatusChecks === undefined,
       requiredStatusChecks: [...(given.requiredStatusChecks ?? [])]
     })
   }
@@ -214,7 +225,10 @@ export class DoubleState {
    * @param {string} token @param {string} repoName @param {Level} level
    */
   setPermission(token, repoName, level) {
-    if (!LEVELS.includes(level)) throw new Error(`GitHub double: permission must be one of ${LEVELS.join(', ')}, got ${JSON.stringify(level)}`)
+    if (!LEVELS.includes(level))
+      throw new Error(
+        `GitHub double: permission must be one of ${LEVELS.join(', ')}, got ${JSON.stringify(level)}`
+      )
     this.tokens ??= new Map()
     const repos = this.tokens.get(token) ?? new Map()
     repos.set(repoName.toLowerCase(), level)
@@ -233,7 +247,8 @@ export class DoubleState {
 
   /** Restrict collaborators (reviewers, assignees) to `logins`; null: everyone. @param {string} repoName @param {string[] | null} logins */
   setCollaborators(repoName, logins) {
-    this.repo(repoName).collaborators = logins === null ? null : new Set(logins.map(l => l.toLowerCase()))
+    this.repo(repoName).collaborators =
+      logins === null ? null : new Set(logins.map(l => l.toLowerCase()))
   }
 
   /** Restrict the teams that exist for review requests to `slugs`; null: every team. @param {string} repoName @param {string[] | null} slugs */
@@ -248,25 +263,41 @@ export class DoubleState {
   #commit(repo, parent, changes, message) {
     const now = this.now()
     const who = { ...SETUP_IDENTITY, date: now }
-    return repo.commitChanges({ parent, changes, message, author: who, committer: who, verified: false })
+    return repo.commitChanges({
+      parent,
+      changes,
+      message,
+      author: who,
+      committer: who,
+      verified: false
+    })
   }
 }
 
-/** @param {{ files?: FileMap, submodules?: Record<string, string>, executables?: string[] }} options */
-function initialFiles(options) {
+/** @param {string} owner @param {{ files?: FileMap, submodules?: Record<string, string>, executables?: string[] }} options */
+function initialFiles(owner, options) {
   /** @type {FileMap} */
   const files = { ...options.files }
   for (const path of options.executables ?? []) {
     const content = files[path]
-    if (content === undefined || content === null || (typeof content === 'object' && !Buffer.isBuffer(content))) {
-      throw new Error(`GitHub double: executable ${JSON.stringify(path)} must also be listed in files`)
+    if (
+      content === undefined ||
+      content === null ||
+      (typeof content === 'object' && !Buffer.isBuffer(content))
+    ) {
+      throw new Error(
+        `GitHub double: executable ${JSON.stringify(path)} must also be listed in files`
+      )
     }
     files[path] = { content, mode: MODES.executable }
   }
   const submodules = Object.keys(options.submodules ?? {})
   if (submodules.length > 0 && files['.gitmodules'] === undefined) {
     files['.gitmodules'] = submodules
-      .map(path => `[submodule "${path}"]\n\tpath = ${path}\n\turl = https://github.com/acme/${path.split('/').pop()}.git\n`)
+      .map(
+        path =>
+          `[submodule "${path}"]\n\tpath = ${path}\n\turl = https://github.com/${owner}/${path.split('/').pop()}.git\n`
+      )
       .join('')
   }
   return files

@@ -55,7 +55,11 @@ export function listTree(store, treeSha, recursive, prefix = '') {
     const path = prefix + entry.name
     const type = typeOfMode(entry.mode)
     const size = type === 'blob' ? store.blob(entry.sha)?.length : undefined
-    listed.push(size === undefined ? { path, mode: entry.mode, type, sha: entry.sha } : { path, mode: entry.mode, type, sha: entry.sha, size })
+    listed.push(
+      size === undefined
+        ? { path, mode: entry.mode, type, sha: entry.sha }
+        : { path, mode: entry.mode, type, sha: entry.sha, size }
+    )
     if (recursive && type === 'tree') listed.push(...listTree(store, entry.sha, true, `${path}/`))
   }
   return listed

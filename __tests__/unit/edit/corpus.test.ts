@@ -82,6 +82,11 @@ const NO_REFERENCE: Exception = {
   code: 'INVALID_REFERENCE'
 }
 
+const NOT_A_CONTAINER =
+  'the image is not under a container list (SPEC: workloads edit containers, initContainers and ephemeralContainers only)'
+const NO_TAG_KEY =
+  'the image map has no `tag` key (the chart supplies the tag); create-missing, off by default for helm, would add one'
+
 /** `file` or `file :: image` → why it cannot be edited and the error it must fail with. */
 const EXCEPTIONS: Readonly<Record<string, Exception>> = {
   'tricky/Azure-Samples__aks-store-demo__sample-manifests__argocd__pets.yaml': {
@@ -89,11 +94,30 @@ const EXCEPTIONS: Readonly<Record<string, Exception>> = {
       'an Argo CD Application: its spec.source.kustomize.images are folded block scalars inside the Application, not a supported format (use an .argocd-source file or the kustomization)',
     code: 'IMAGE_NOT_FOUND'
   },
-  'tricky/fluxcd__image-automation-controller__internal__update__testdata__setters__original__kustomization.yml :: image':
+  'tricky/argoproj__argo-cd__resource_customizations__monitoring.coreos.com__Prometheus__testdata__healthy.yaml': {
+    reason: NOT_A_CONTAINER,
+    code: 'IMAGE_NOT_FOUND'
+  },
+  'tricky/kubernetes-sigs__kustomize__examples__transformerconfigs__images__resources.yaml :: crd-image': {
+    reason: NOT_A_CONTAINER,
+    code: 'IMAGE_NOT_FOUND'
+  },
+  'tricky/kubeflow__manifests__common__knative__knative-serving__base__upstream__serving-core.yaml :: gcr.io/knative-releases/knative.dev/serving/cmd/queue':
     {
-      reason: '`image` here is the target selector of a patch, not an images entry',
+      reason: `${NOT_A_CONTAINER} (a Knative Image resource and a ConfigMap value)`,
       code: 'IMAGE_NOT_FOUND'
-    }
+    },
+  'helm-values/cert-manager__cert-manager__deploy__charts__cert-manager__values.yaml': {
+    reason:
+      'the chart builds each repository from imageRegistry + imageNamespace + image.name at render time; no value in the file is the repository, so the tag is named with `key`',
+    code: 'IMAGE_NOT_FOUND'
+  },
+  'helm-values/open-telemetry__opentelemetry-helm-charts__charts__opentelemetry-demo__values.yaml :: otel/opentelemetry-collector-contrib':
+    { reason: NO_TAG_KEY, code: 'KEY_NOT_FOUND' },
+  'helm-values/argoproj__argo-helm__charts__argo-cd__values.yaml :: ecr-public.aws.com/docker/library/haproxy': {
+    reason: NO_TAG_KEY,
+    code: 'KEY_NOT_FOUND'
+  }
 }
 
 interface Case {
@@ -143,15 +167,14 @@ function strayChanges(original: string, updated: string, edits: readonly ValueEd
         const now = added[k]
         const line = newLine + k
         if (now === undefined) return problems.push(`line ${line}: removed ${JSON.stringify(old)}`)
-        const restored = take(line)
-          .sort((a, b) => b.column - a.column)
-          .reduce((text, edit) => writeBack(text, edit), now)
-        if (restored !== old) problems.push(`line ${line}: ${JSON.stringify(old)} became ${JSON.stringify(now)}`)
+        if (!writeBackAll(now, take(line)).includes(old)) {
+          problems.push(`line ${line}: ${JSON.stringify(old)} became ${JSON.stringify(now)}`)
+        }
       })
-      added.slice(part.value.length).forEach((now, k) => addedLine(now, newLine + part.value.length + k))
+      addedBlock(added.slice(part.value.length), newLine + part.value.length)
       newLine += added.length
     } else if (part.added) {
-      part.value.forEach((now, k) => addedLine(now, newLine + k))
+      addedBlock(part.value, newLine)
       newLine += part.value.length
     } else {
       for (const old of part.value) {
@@ -161,10 +184,13 @@ function strayChanges(original: string, updated: string, edits: readonly ValueEd
       }
     }
   }
-  function addedLine(now: string, line: number): void {
-    if (take(line).filter(e => e.before === '' && now.includes(e.after)).length === 0) {
-      problems.push(`line ${line} added: ${JSON.stringify(now)}`)
-    }
+  // Added lines hold new values; a new kustomize entry also adds its `name:` (and `images:`).
+  function addedBlock(lines: readonly string[], first: number): void {
+    const valued = lines.map((now, k) => take(first + k).some(e => e.before === '' && now.includes(e.after)))
+    lines.forEach((now, k) => {
+      const frame = /^\s*(-\s+)?(name: \S.*|images:)\s*$/.test(now) && valued.includes(true)
+      if (!valued[k] && !frame) problems.push(`line ${first + k} added: ${JSON.stringify(now)}`)
+    })
   }
   for (const edit of unused) problems.push(`report of line ${edit.line} (${edit.path}) matches no change`)
   return problems
@@ -172,16 +198,27 @@ function strayChanges(original: string, updated: string, edits: readonly ValueEd
 
 const STYLES = [(v: string) => JSON.stringify(v), (v: string) => `'${v.replace(/'/g, "''")}'`, (v: string) => v]
 
-/** The line with the edit's new value (in the quoting it was written in) replaced by the old. */
-function writeBack(line: string, edit: ValueEdit): string {
+/**
+ * The line with the edit's new value replaced by the old one, in each way the old value may
+ * have been written: any quoting (a dropped digest is written `""`), and for an empty old value
+ * nothing at all (`tag:` became `tag: v1`) or a null (`tag: null`, `~`).
+ */
+function writeBack(line: string, edit: ValueEdit): string[] {
   const at = edit.column - 1
   const style = STYLES.find(render => line.startsWith(render(edit.after), at))
-  if (!style) return `${line} <no ${JSON.stringify(edit.after)} at column ${edit.column}>`
-  const end = at + style(edit.after).length
-  // An empty plain value had no text: `tag:` became `tag: v1`.
-  const start = edit.before === '' && style === STYLES[2] && line.slice(at - 2, at) === ': ' ? at - 1 : at
-  const old = edit.before === '' && style === STYLES[2] ? '' : style(edit.before)
-  return line.slice(0, start) + old + line.slice(end)
+  if (!style) return [`${line} <no ${JSON.stringify(edit.after)} at column ${edit.column}>`]
+  const head = line.slice(0, at)
+  const tail = line.slice(at + style(edit.after).length)
+  const olds = STYLES.map(render => head + render(edit.before) + tail)
+  if (edit.before !== '') return olds
+  const bare = head.endsWith(': ') ? head.slice(0, -1) : head
+  return [...olds, bare + tail, head + 'null' + tail, head + '~' + tail]
+}
+
+/** Every way the line may have read before the edits on it. */
+function writeBackAll(line: string, edits: readonly ValueEdit[]): string[] {
+  const sorted = [...edits].sort((a, b) => b.column - a.column)
+  return sorted.reduce<string[]>((lines, edit) => lines.flatMap(l => writeBack(l, edit)), [line])
 }
 
 function check({ row, target }: Case) {
@@ -189,7 +226,8 @@ function check({ row, target }: Case) {
   if (target.key === undefined && !tryParseReference(target.image)) {
     return { errors: [{ code: 'INVALID_REFERENCE' }] }
   }
-  const options: PlanOptions = { createMissing: false, key: target.key }
+  // create-missing stays at its default, as for a user: on for kustomize, off otherwise.
+  const options: PlanOptions = { key: target.key }
   const updates = [{ image: target.image, tag: NEW_TAG }]
   const plan = planEdits({ files: [{ path: row.path, content }], updates, format: 'auto', options })
   if (plan.errors.length > 0) return { errors: plan.errors.map(e => ({ code: e.code, message: e.message })) }
@@ -198,7 +236,10 @@ function check({ row, target }: Case) {
   const again = planEdits({ files: [{ path: row.path, content: change.after }], updates, format: 'auto', options })
   return {
     errors: [],
-    edited: change.edits.length > 0 && change.edits.every(e => e.after.includes(NEW_TAG)),
+    // The new tag is written; the only other change allowed is dropping a digest.
+    edited:
+      change.edits.some(e => e.after.includes(NEW_TAG)) &&
+      change.edits.every(e => e.after.includes(NEW_TAG) || (e.after === '' && e.path.endsWith('digest'))),
     strayChanges: strayChanges(content.toString('utf8'), change.after.toString('utf8'), change.edits),
     secondRun: { changes: again.changes.length, errors: again.errors.length, unchanged: again.unchanged }
   }

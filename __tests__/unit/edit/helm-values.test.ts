@@ -224,7 +224,7 @@ const corpusCases: CorpusCase[] = [
       diff: [{ removed: ['      tag: 8.6.2'] }, { added: ['      tag: 8.6.3'] }],
       edits: [
         {
-          at: 'spec.values.redis.tag@35:12',
+          at: 'spec.values.redis.tag@27:12',
           before: '8.6.2',
           after: '8.6.3',
           previous: '8.6.2',
@@ -393,7 +393,7 @@ const textCases: TextCase[] = [
     expected: {
       text: '\uFEFFimage: {repository: ghcr.io/acme/app, tag: 1.1.0}\n',
       edits: [
-        { at: 'image.tag@1:47', before: '1.0.0', after: '1.1.0', previous: '1.0.0', image: APP }
+        { at: 'image.tag@1:45', before: '1.0.0', after: '1.1.0', previous: '1.0.0', image: APP }
       ]
     }
   },
@@ -486,14 +486,14 @@ const textCases: TextCase[] = [
       text: 'api:\n  image: {repository: ghcr.io/acme/api, tag: "3"}\nweb:\n  image: {repository: ghcr.io/acme/web, tag: "2"}\ndb:\n  image: {repository: postgres, tag: "16"}\n',
       edits: [
         {
-          at: 'api.image.tag@2:47',
+          at: 'api.image.tag@2:46',
           before: '1',
           after: '3',
           previous: '1',
           image: 'ghcr.io/acme/api'
         },
         {
-          at: 'web.image.tag@4:47',
+          at: 'web.image.tag@4:46',
           before: '1',
           after: '2',
           previous: '1',
@@ -635,6 +635,42 @@ const textCases: TextCase[] = [
       edits: [
         { at: 'image.tag@3:8', before: '1.0.0', after: '1.1.0', previous: '1.0.0', image: APP },
         { at: 'image.digest@4:11', before: OLD_DIGEST, after: '', previous: '1.0.0', image: APP }
+      ]
+    }
+  },
+  {
+    name: 'key: a tag written as tag@digest keeps that form with a new digest',
+    text: `image:\n  tag: 1.0.0@${OLD_DIGEST}\n`,
+    updates: [{ image: APP, tag: '1.1.0', digest: DIGEST }],
+    options: keyed('image.tag'),
+    expected: {
+      text: `image:\n  tag: 1.1.0@${DIGEST}\n`,
+      edits: [
+        {
+          at: 'image.tag@2:8',
+          before: `1.0.0@${OLD_DIGEST}`,
+          after: `1.1.0@${DIGEST}`,
+          previous: '1.0.0',
+          image: APP
+        }
+      ]
+    }
+  },
+  {
+    name: 'key: a tag written as tag@digest loses the digest with a new tag alone',
+    text: `image:\n  tag: 1.0.0@${OLD_DIGEST}\n`,
+    updates: [{ image: APP, tag: '1.1.0' }],
+    options: keyed('image.tag'),
+    expected: {
+      text: 'image:\n  tag: 1.1.0\n',
+      edits: [
+        {
+          at: 'image.tag@2:8',
+          before: `1.0.0@${OLD_DIGEST}`,
+          after: '1.1.0',
+          previous: '1.0.0',
+          image: APP
+        }
       ]
     }
   },
@@ -820,6 +856,13 @@ const readCases: ReadCase[] = [
     image: 'bitnami/wordpress',
     options: keyed('wordpress.image.tag'),
     expected: { image: 'bitnami/wordpress', tag: '6.4' }
+  },
+  {
+    name: 'a key holding tag@digest',
+    text: `image:\n  tag: 1.0.0@${OLD_DIGEST}\n`,
+    image: APP,
+    options: keyed('image.tag'),
+    expected: { image: APP, tag: '1.0.0', digest: OLD_DIGEST }
   },
   {
     name: 'two different versions of the image are ambiguous',

@@ -17,30 +17,60 @@ interface Case {
   expected: unknown
 }
 
-const get = (double: GitHubDouble, path: string, extra: Record<string, unknown> = {}, token?: string) =>
-  call(client(double, token), 'GET /repos/{owner}/{repo}/contents/{path}', { ...OWNER_REPO, path, ...extra })
+const get = (
+  double: GitHubDouble,
+  path: string,
+  extra: Record<string, unknown> = {},
+  token?: string
+) =>
+  call(client(double, token), 'GET /repos/{owner}/{repo}/contents/{path}', {
+    ...OWNER_REPO,
+    path,
+    ...extra
+  })
 
 const put = (double: GitHubDouble, path: string, body: Record<string, unknown>, token?: string) =>
-  call(client(double, token), 'PUT /repos/{owner}/{repo}/contents/{path}', { ...OWNER_REPO, path, message: 'bump', ...body })
+  call(client(double, token), 'PUT /repos/{owner}/{repo}/contents/{path}', {
+    ...OWNER_REPO,
+    path,
+    message: 'bump',
+    ...body
+  })
 
 const readCases: Case[] = [
   {
     name: 'file path with / sent as %2F (as Octokit does) and literally gives the same file',
     run: async double => {
       const encoded = await get(double, 'apps/api/kustomization.yaml')
-      const literal = await fetch(`${double.url}/repos/acme/deploy/contents/apps/api/kustomization.yaml`, {
-        headers: { authorization: 'Bearer ghs_installation' }
-      }).then(r => r.json() as Promise<Record<string, unknown>>)
+      const literal = await fetch(
+        `${double.url}/repos/acme/deploy/contents/apps/api/kustomization.yaml`,
+        {
+          headers: { authorization: 'Bearer ghs_installation' }
+        }
+      ).then(r => r.json() as Promise<Record<string, unknown>>)
       return {
         logged: double.log.entries.map(e => e.path),
-        encoded: { type: encoded.data.type, path: encoded.data.path, name: encoded.data.name, encoding: encoded.data.encoding },
+        encoded: {
+          type: encoded.data.type,
+          path: encoded.data.path,
+          name: encoded.data.name,
+          encoding: encoded.data.encoding
+        },
         text: Buffer.from(encoded.data.content, 'base64').toString('utf8'),
         literalSameAsEncoded: JSON.stringify(literal) === JSON.stringify(encoded.data)
       }
     },
     expected: {
-      logged: ['/repos/acme/deploy/contents/apps/api/kustomization.yaml', '/repos/acme/deploy/contents/apps/api/kustomization.yaml'],
-      encoded: { type: 'file', path: 'apps/api/kustomization.yaml', name: 'kustomization.yaml', encoding: 'base64' },
+      logged: [
+        '/repos/acme/deploy/contents/apps/api/kustomization.yaml',
+        '/repos/acme/deploy/contents/apps/api/kustomization.yaml'
+      ],
+      encoded: {
+        type: 'file',
+        path: 'apps/api/kustomization.yaml',
+        name: 'kustomization.yaml',
+        encoding: 'base64'
+      },
       text: KUSTOMIZATION,
       literalSameAsEncoded: true
     }
@@ -52,7 +82,11 @@ const readCases: Case[] = [
       const over = await get(double, 'big/over.bin')
       const raw = await get(double, 'big/over.bin', { mediaType: { format: 'raw' } })
       return {
-        exact: { encoding: exact.data.encoding, bytes: Buffer.from(exact.data.content, 'base64').length, size: exact.data.size },
+        exact: {
+          encoding: exact.data.encoding,
+          bytes: Buffer.from(exact.data.content, 'base64').length,
+          size: exact.data.size
+        },
         over: { encoding: over.data.encoding, content: over.data.content, size: over.data.size },
         raw: { status: raw.status, bytes: Buffer.byteLength(raw.data as string) }
       }
@@ -68,7 +102,8 @@ const readCases: Case[] = [
     run: async double => {
       const apps = await get(double, 'apps')
       const vendor = await get(double, 'vendor')
-      const pick = (items: { type: string; path: string }[]) => items.map(i => `${i.type} ${i.path}`)
+      const pick = (items: { type: string; path: string }[]) =>
+        items.map(i => `${i.type} ${i.path}`)
       return { apps: pick(apps.data), vendor: pick(vendor.data) }
     },
     expected: { apps: ['dir apps/api', 'symlink apps/link-dir'], vendor: ['file vendor/lib'] }
@@ -76,16 +111,30 @@ const readCases: Case[] = [
   {
     name: 'the root (empty path) lists the top level',
     run: async double => {
-      const root = await call(client(double), 'GET /repos/{owner}/{repo}/contents/{path}', { ...OWNER_REPO, path: '' })
+      const root = await call(client(double), 'GET /repos/{owner}/{repo}/contents/{path}', {
+        ...OWNER_REPO,
+        path: ''
+      })
       return root.data.map((i: { type: string; name: string }) => `${i.type} ${i.name}`)
     },
-    expected: ['file .gitmodules', 'dir apps', 'dir big', 'symlink current.yaml', 'symlink dangling.yaml', 'dir vendor']
+    expected: [
+      'file .gitmodules',
+      'dir apps',
+      'dir big',
+      'symlink current.yaml',
+      'symlink dangling.yaml',
+      'dir vendor'
+    ]
   },
   {
     name: 'a symlink to a regular file is answered with that file (documented GitHub behaviour)',
     run: async double => {
       const answer = await get(double, 'current.yaml')
-      return { type: answer.data.type, path: answer.data.path, text: Buffer.from(answer.data.content, 'base64').toString() }
+      return {
+        type: answer.data.type,
+        path: answer.data.path,
+        text: Buffer.from(answer.data.content, 'base64').toString()
+      }
     },
     expected: { type: 'file', path: 'apps/api/kustomization.yaml', text: KUSTOMIZATION }
   },
@@ -94,7 +143,11 @@ const readCases: Case[] = [
     run: async double => {
       const toDir = await get(double, 'apps/link-dir')
       const dangling = await get(double, 'dangling.yaml')
-      return [toDir, dangling].map(a => ({ type: a.data.type, target: a.data.target, path: a.data.path }))
+      return [toDir, dangling].map(a => ({
+        type: a.data.type,
+        target: a.data.target,
+        path: a.data.path
+      }))
     },
     expected: [
       { type: 'symlink', target: 'api', path: 'apps/link-dir' },
@@ -110,8 +163,11 @@ const readCases: Case[] = [
     expected: { type: 'submodule', sha: SUBMODULE, url: 'https://github.com/acme/lib.git' }
   },
   {
-    name: 'a missing path and a missing ref are 404 with GitHub\'s messages',
-    run: async double => [refusal(await get(double, 'apps/nope.yaml')), refusal(await get(double, 'apps', { ref: 'nope' }))],
+    name: "a missing path and a missing ref are 404 with GitHub's messages",
+    run: async double => [
+      refusal(await get(double, 'apps/nope.yaml')),
+      refusal(await get(double, 'apps', { ref: 'nope' }))
+    ],
     expected: [
       { status: 404, message: 'Not Found' },
       { status: 404, message: 'No commit found for the ref nope' }
@@ -121,7 +177,9 @@ const readCases: Case[] = [
     name: '?ref= reads an older commit by SHA and a branch by name',
     run: async double => {
       const first = double.state.log('acme/deploy', 'main')[0].sha
-      double.state.commitFiles('acme/deploy', 'main', { 'apps/api/kustomization.yaml': 'changed\n' })
+      double.state.commitFiles('acme/deploy', 'main', {
+        'apps/api/kustomization.yaml': 'changed\n'
+      })
       double.state.createBranch('acme/deploy', 'feature/x', first)
       const texts = []
       for (const ref of [first, 'main', 'feature/x']) {
@@ -146,7 +204,9 @@ const writeCases: Case[] = [
         commitIsHead: answer.data.commit.sha === after.sha,
         parents: after.parents.map(p => (p === before ? 'previous head' : p)),
         content: { path: answer.data.content.path, type: answer.data.content.type },
-        stored: double.state.readFile('acme/deploy', 'main', 'apps/web/kustomization.yaml')?.toString()
+        stored: double.state
+          .readFile('acme/deploy', 'main', 'apps/web/kustomization.yaml')
+          ?.toString()
       }
     },
     expected: {
@@ -161,32 +221,48 @@ const writeCases: Case[] = [
     name: 'PUT with the current blob sha updates (200) and answers the new blob sha',
     run: async double => {
       const current = await get(double, 'apps/api/kustomization.yaml')
-      const answer = await put(double, 'apps/api/kustomization.yaml', { content: b64('v2\n'), sha: current.data.sha })
+      const answer = await put(double, 'apps/api/kustomization.yaml', {
+        content: b64('v2\n'),
+        sha: current.data.sha
+      })
       const reread = await get(double, 'apps/api/kustomization.yaml')
-      return { status: answer.status, newShaMatches: answer.data.content.sha === reread.data.sha, text: Buffer.from(reread.data.content, 'base64').toString() }
+      return {
+        status: answer.status,
+        newShaMatches: answer.data.content.sha === reread.data.sha,
+        text: Buffer.from(reread.data.content, 'base64').toString()
+      }
     },
     expected: { status: 200, newShaMatches: true, text: 'v2\n' }
   },
   {
     name: 'PUT without sha over an existing file is 422 "sha" wasn\'t supplied',
-    run: async double => refusal(await put(double, 'apps/api/kustomization.yaml', { content: b64('v2\n') })),
+    run: async double =>
+      refusal(await put(double, 'apps/api/kustomization.yaml', { content: b64('v2\n') })),
     expected: { status: 422, message: 'Invalid request.\n\n"sha" wasn\'t supplied.' }
   },
   {
     name: 'PUT with a stale sha is 409 "{path} does not match {sha}" and changes nothing',
     run: async double => {
       const head = double.state.branchHead('acme/deploy', 'main')
-      const answer = refusal(await put(double, 'apps/api/kustomization.yaml', { content: b64('v2\n'), sha: OLD_SHA }))
+      const answer = refusal(
+        await put(double, 'apps/api/kustomization.yaml', { content: b64('v2\n'), sha: OLD_SHA })
+      )
       return { ...answer, headMoved: double.state.branchHead('acme/deploy', 'main') !== head }
     },
-    expected: { status: 409, message: `apps/api/kustomization.yaml does not match ${OLD_SHA}`, headMoved: false }
+    expected: {
+      status: 409,
+      message: `apps/api/kustomization.yaml does not match ${OLD_SHA}`,
+      headMoved: false
+    }
   },
   {
     name: 'PUT to a protected branch is 409 with the protected-branch text',
     run: async double => {
       double.state.setBranchProtection('acme/deploy', 'main', true)
       double.state.createBranch('acme/deploy', 'checks')
-      double.state.setBranchProtection('acme/deploy', 'checks', { requiredStatusChecks: ['ci', 'lint'] })
+      double.state.setBranchProtection('acme/deploy', 'checks', {
+        requiredStatusChecks: ['ci', 'lint']
+      })
       const current = await get(double, 'apps/api/kustomization.yaml')
       const body = { content: b64('v2\n'), sha: current.data.sha }
       const main = await put(double, 'apps/api/kustomization.yaml', body)
@@ -229,18 +305,51 @@ const writeCases: Case[] = [
         ['personal token, no author', 'ghp_personal', {}]
       ] as const) {
         const current = await get(double, 'apps/api/kustomization.yaml')
-        const answer = await put(double, 'apps/api/kustomization.yaml', { content: b64(`${label}\n`), sha: current.data.sha, ...extra }, token)
+        const answer = await put(
+          double,
+          'apps/api/kustomization.yaml',
+          { content: b64(`${label}\n`), sha: current.data.sha, ...extra },
+          token
+        )
         const c = answer.data.commit
-        results.push({ label, verified: c.verification.verified, author: c.author.name, committer: c.committer.name })
+        results.push({
+          label,
+          verified: c.verification.verified,
+          author: c.author.name,
+          committer: c.committer.name
+        })
       }
-      return { results, logVerified: double.state.log('acme/deploy', 'main', 4).map(c => c.verified) }
+      return {
+        results,
+        logVerified: double.state.log('acme/deploy', 'main', 4).map(c => c.verified)
+      }
     },
     expected: {
       results: [
-        { label: 'ghs_ token, no author', verified: true, author: 'github-actions[bot]', committer: 'GitHub' },
-        { label: 'ghs_ token, explicit author', verified: false, author: 'Release Bot', committer: 'Release Bot' },
-        { label: 'ghs_ token, explicit committer', verified: false, author: 'Release Bot', committer: 'Release Bot' },
-        { label: 'personal token, no author', verified: false, author: 'The Octocat', committer: 'The Octocat' }
+        {
+          label: 'ghs_ token, no author',
+          verified: true,
+          author: 'github-actions[bot]',
+          committer: 'GitHub'
+        },
+        {
+          label: 'ghs_ token, explicit author',
+          verified: false,
+          author: 'Release Bot',
+          committer: 'Release Bot'
+        },
+        {
+          label: 'ghs_ token, explicit committer',
+          verified: false,
+          author: 'Release Bot',
+          committer: 'Release Bot'
+        },
+        {
+          label: 'personal token, no author',
+          verified: false,
+          author: 'The Octocat',
+          committer: 'The Octocat'
+        }
       ],
       logVerified: [false, false, false, true]
     }
@@ -257,7 +366,11 @@ describe('GitHub double: contents API', () => {
         'big/exact.bin': Buffer.alloc(INLINE_LIMIT, 'a'),
         'big/over.bin': Buffer.alloc(INLINE_LIMIT + 1, 'b')
       },
-      symlinks: { 'current.yaml': 'apps/api/kustomization.yaml', 'apps/link-dir': 'api', 'dangling.yaml': 'nowhere.yaml' },
+      symlinks: {
+        'current.yaml': 'apps/api/kustomization.yaml',
+        'apps/link-dir': 'api',
+        'dangling.yaml': 'nowhere.yaml'
+      },
       submodules: { 'vendor/lib': SUBMODULE }
     })
   })

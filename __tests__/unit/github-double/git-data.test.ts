@@ -24,10 +24,18 @@ async function treePaths(double: GitHubDouble, treeSha: string) {
 }
 
 /** Build tree → commit on `main`'s head through the API; returns the commit SHA. */
-async function apiCommit(double: GitHubDouble, tree: object[], parent = double.state.branchHead(REPO, 'main')) {
+async function apiCommit(
+  double: GitHubDouble,
+  tree: object[],
+  parent = double.state.branchHead(REPO, 'main')
+) {
   const octokit = client(double)
   const base = double.state.log(REPO, parent as string, 1)[0].tree
-  const created = await call(octokit, 'POST /repos/{owner}/{repo}/git/trees', { ...OWNER_REPO, base_tree: base, tree })
+  const created = await call(octokit, 'POST /repos/{owner}/{repo}/git/trees', {
+    ...OWNER_REPO,
+    base_tree: base,
+    tree
+  })
   const commit = await call(octokit, 'POST /repos/{owner}/{repo}/git/commits', {
     ...OWNER_REPO,
     message: 'api commit',
@@ -60,7 +68,12 @@ const cases: Case[] = [
         ...OWNER_REPO,
         base_tree: base,
         tree: [
-          { path: 'apps/api/kustomization.yaml', mode: '100644', type: 'blob', content: 'edited\n' },
+          {
+            path: 'apps/api/kustomization.yaml',
+            mode: '100644',
+            type: 'blob',
+            content: 'edited\n'
+          },
           { path: 'apps/web/deep/new.yaml', mode: '100644', type: 'blob', sha: blob.data.sha },
           { path: 'old/only.yaml', mode: '100644', type: 'blob', sha: null }
         ]
@@ -83,8 +96,18 @@ const cases: Case[] = [
   {
     name: 'GET /git/trees is flat without recursive and accepts a branch name',
     run: async double => {
-      const answer = await call(client(double), 'GET /repos/{owner}/{repo}/git/trees/{tree_sha}', { ...OWNER_REPO, tree_sha: 'main' })
-      return answer.data.tree.map((e: { mode: string; type: string; path: string; size?: number }) => [e.mode, e.type, e.path, e.size])
+      const answer = await call(client(double), 'GET /repos/{owner}/{repo}/git/trees/{tree_sha}', {
+        ...OWNER_REPO,
+        tree_sha: 'main'
+      })
+      return answer.data.tree.map(
+        (e: { mode: string; type: string; path: string; size?: number }) => [
+          e.mode,
+          e.type,
+          e.path,
+          e.size
+        ]
+      )
     },
     expected: [
       ['100644', 'blob', 'README.md', 9],
@@ -96,7 +119,8 @@ const cases: Case[] = [
     name: 'bad tree entries are refused with 422',
     run: async double => {
       const octokit = client(double)
-      const post = (entry: object) => call(octokit, 'POST /repos/{owner}/{repo}/git/trees', { ...OWNER_REPO, tree: [entry] })
+      const post = (entry: object) =>
+        call(octokit, 'POST /repos/{owner}/{repo}/git/trees', { ...OWNER_REPO, tree: [entry] })
       return [
         refusal(await post({ path: '../escape', mode: '100644', type: 'blob', content: 'x' })),
         refusal(await post({ path: 'a', mode: '100644', type: 'blob', sha: 'f'.repeat(40) })),
@@ -113,9 +137,15 @@ const cases: Case[] = [
     name: 'PATCH ref fast-forwards; a non-fast-forward is 422 unless force',
     run: async double => {
       const start = double.state.branchHead(REPO, 'main') as string
-      const next = await apiCommit(double, [{ path: 'a.txt', mode: '100644', type: 'blob', content: 'a\n' }])
+      const next = await apiCommit(double, [
+        { path: 'a.txt', mode: '100644', type: 'blob', content: 'a\n' }
+      ])
       const ff = await updateRef(double, next)
-      const sibling = await apiCommit(double, [{ path: 'b.txt', mode: '100644', type: 'blob', content: 'b\n' }], start)
+      const sibling = await apiCommit(
+        double,
+        [{ path: 'b.txt', mode: '100644', type: 'blob', content: 'b\n' }],
+        start
+      )
       const refused = await updateRef(double, sibling)
       const forced = await updateRef(double, sibling, true)
       return {
@@ -133,13 +163,19 @@ const cases: Case[] = [
   {
     name: 'PATCH ref of a protected branch is 422 with the protected-branch text',
     run: async double => {
-      double.state.setBranchProtection(REPO, 'main', { requiredStatusChecks: ['ci'], requirePullRequest: true })
-      const next = await apiCommit(double, [{ path: 'a.txt', mode: '100644', type: 'blob', content: 'a\n' }])
+      double.state.setBranchProtection(REPO, 'main', {
+        requiredStatusChecks: ['ci'],
+        requirePullRequest: true
+      })
+      const next = await apiCommit(double, [
+        { path: 'a.txt', mode: '100644', type: 'blob', content: 'a\n' }
+      ])
       return refusal(await updateRef(double, next))
     },
     expected: {
       status: 422,
-      message: 'Required status check "ci" is expected. Changes must be made through a pull request.'
+      message:
+        'Required status check "ci" is expected. Changes must be made through a pull request.'
     }
   },
   {
@@ -152,7 +188,10 @@ const cases: Case[] = [
       const second = await call(octokit, 'POST /repos/{owner}/{repo}/git/refs', body)
       return { first: [first.status, first.data.ref], second: refusal(second) }
     },
-    expected: { first: [201, 'refs/heads/gitops/api'], second: { status: 422, message: 'Reference already exists' } }
+    expected: {
+      first: [201, 'refs/heads/gitops/api'],
+      second: { status: 422, message: 'Reference already exists' }
+    }
   },
   {
     name: 'GET /git/ref, matching-refs and DELETE work on branch names with slashes',
@@ -161,11 +200,26 @@ const cases: Case[] = [
       double.state.createBranch(REPO, 'gitops/api')
       double.state.createBranch(REPO, 'gitops/web')
       double.state.createBranch(REPO, 'other')
-      const one = await call(octokit, 'GET /repos/{owner}/{repo}/git/ref/{ref}', { ...OWNER_REPO, ref: 'heads/gitops/api' })
-      const matching = await call(octokit, 'GET /repos/{owner}/{repo}/git/matching-refs/{ref}', { ...OWNER_REPO, ref: 'heads/gitops/' })
-      const deleted = await call(octokit, 'DELETE /repos/{owner}/{repo}/git/refs/{ref}', { ...OWNER_REPO, ref: 'heads/gitops/web' })
-      const gone = await call(octokit, 'GET /repos/{owner}/{repo}/git/ref/{ref}', { ...OWNER_REPO, ref: 'heads/gitops/web' })
-      const again = await call(octokit, 'DELETE /repos/{owner}/{repo}/git/refs/{ref}', { ...OWNER_REPO, ref: 'heads/gitops/web' })
+      const one = await call(octokit, 'GET /repos/{owner}/{repo}/git/ref/{ref}', {
+        ...OWNER_REPO,
+        ref: 'heads/gitops/api'
+      })
+      const matching = await call(octokit, 'GET /repos/{owner}/{repo}/git/matching-refs/{ref}', {
+        ...OWNER_REPO,
+        ref: 'heads/gitops/'
+      })
+      const deleted = await call(octokit, 'DELETE /repos/{owner}/{repo}/git/refs/{ref}', {
+        ...OWNER_REPO,
+        ref: 'heads/gitops/web'
+      })
+      const gone = await call(octokit, 'GET /repos/{owner}/{repo}/git/ref/{ref}', {
+        ...OWNER_REPO,
+        ref: 'heads/gitops/web'
+      })
+      const again = await call(octokit, 'DELETE /repos/{owner}/{repo}/git/refs/{ref}', {
+        ...OWNER_REPO,
+        ref: 'heads/gitops/web'
+      })
       return {
         one: one.data.ref,
         matching: matching.data.map((r: { ref: string }) => r.ref),
@@ -192,8 +246,18 @@ const cases: Case[] = [
       double.state.createBranch(REPO, 'side', root)
       const s1 = double.state.commitFiles(REPO, 'side', { 's.txt': '1\n' })
       const compare = async (base: string, head: string) => {
-        const answer = await call(octokit, 'GET /repos/{owner}/{repo}/compare/{basehead}', { ...OWNER_REPO, basehead: `${base}...${head}` })
-        return answer.status === 200 ? [answer.data.status, answer.data.ahead_by, answer.data.behind_by, answer.data.total_commits] : refusal(answer)
+        const answer = await call(octokit, 'GET /repos/{owner}/{repo}/compare/{basehead}', {
+          ...OWNER_REPO,
+          basehead: `${base}...${head}`
+        })
+        return answer.status === 200
+          ? [
+              answer.data.status,
+              answer.data.ahead_by,
+              answer.data.behind_by,
+              answer.data.total_commits
+            ]
+          : refusal(answer)
       }
       return {
         ahead: await compare(root.slice(0, 7), a2.slice(0, 12)),
@@ -217,12 +281,32 @@ const cases: Case[] = [
     name: 'GET /commits/{ref} and /branches/{branch} resolve names with slashes; a bad ref is 422',
     run: async double => {
       const octokit = client(double)
-      const sha = double.state.commitFiles(REPO, 'release/v1', { 'v.txt': 'v1\n' }, 'release commit')
-      const commit = await call(octokit, 'GET /repos/{owner}/{repo}/commits/{ref}', { ...OWNER_REPO, ref: 'release/v1' })
-      const branch = await call(octokit, 'GET /repos/{owner}/{repo}/branches/{branch}', { ...OWNER_REPO, branch: 'release/v1' })
-      const bad = await call(octokit, 'GET /repos/{owner}/{repo}/commits/{ref}', { ...OWNER_REPO, ref: 'nope' })
+      const sha = double.state.commitFiles(
+        REPO,
+        'release/v1',
+        { 'v.txt': 'v1\n' },
+        'release commit'
+      )
+      const commit = await call(octokit, 'GET /repos/{owner}/{repo}/commits/{ref}', {
+        ...OWNER_REPO,
+        ref: 'release/v1'
+      })
+      const branch = await call(octokit, 'GET /repos/{owner}/{repo}/branches/{branch}', {
+        ...OWNER_REPO,
+        branch: 'release/v1'
+      })
+      const bad = await call(octokit, 'GET /repos/{owner}/{repo}/commits/{ref}', {
+        ...OWNER_REPO,
+        ref: 'nope'
+      })
       return {
-        commit: [commit.data.sha === sha, commit.data.commit.message, commit.data.files.map((f: { filename: string; status: string }) => `${f.status} ${f.filename}`)],
+        commit: [
+          commit.data.sha === sha,
+          commit.data.commit.message,
+          commit.data.files.map(
+            (f: { filename: string; status: string }) => `${f.status} ${f.filename}`
+          )
+        ],
         branch: [branch.data.name, branch.data.commit.sha === sha, branch.data.protected],
         bad: refusal(bad)
       }
@@ -238,8 +322,17 @@ const cases: Case[] = [
     run: async double => {
       const octokit = client(double)
       const tree = double.state.log(REPO, 'main')[0].tree
-      const missingTree = await call(octokit, 'POST /repos/{owner}/{repo}/git/commits', { ...OWNER_REPO, message: 'm', tree: 'f'.repeat(40) })
-      const missingParent = await call(octokit, 'POST /repos/{owner}/{repo}/git/commits', { ...OWNER_REPO, message: 'm', tree, parents: ['e'.repeat(40)] })
+      const missingTree = await call(octokit, 'POST /repos/{owner}/{repo}/git/commits', {
+        ...OWNER_REPO,
+        message: 'm',
+        tree: 'f'.repeat(40)
+      })
+      const missingParent = await call(octokit, 'POST /repos/{owner}/{repo}/git/commits', {
+        ...OWNER_REPO,
+        message: 'm',
+        tree,
+        parents: ['e'.repeat(40)]
+      })
       return [refusal(missingTree), refusal(missingParent)]
     },
     expected: [
@@ -254,7 +347,11 @@ describe('GitHub double: git data, refs and compare', () => {
   beforeEach(async () => {
     double = await startGitHubDouble()
     double.state.createRepo(REPO, {
-      files: { 'README.md': '# deploy\n', 'apps/api/kustomization.yaml': 'images: []\n', 'old/only.yaml': 'x: 1\n' }
+      files: {
+        'README.md': '# deploy\n',
+        'apps/api/kustomization.yaml': 'images: []\n',
+        'old/only.yaml': 'x: 1\n'
+      }
     })
   })
   afterEach(async () => {

@@ -56,7 +56,10 @@ const cases: Case[] = [
       })
       return { api: answer.data.sha, byHand: byHand('blob', '') }
     },
-    expected: { api: 'e69de29bb2d1d6434b8b29ae775ad8c2e48c5391', byHand: 'e69de29bb2d1d6434b8b29ae775ad8c2e48c5391' }
+    expected: {
+      api: 'e69de29bb2d1d6434b8b29ae775ad8c2e48c5391',
+      byHand: 'e69de29bb2d1d6434b8b29ae775ad8c2e48c5391'
+    }
   },
   {
     name: 'tree order puts "a-b" and "a.b" before directory "a" and keeps mode 100755',
@@ -88,7 +91,10 @@ const cases: Case[] = [
     run: async double => {
       double.state.createRepo('acme/links', {
         message: 'Initial commit\n',
-        files: { 'hello.txt': 'hello\n', 'apps/api/kustomization.yaml': 'images:\n- name: x\n  newTag: "1"\n' },
+        files: {
+          'hello.txt': 'hello\n',
+          'apps/api/kustomization.yaml': 'images:\n- name: x\n  newTag: "1"\n'
+        },
         symlinks: { 'link.yaml': 'apps/api/kustomization.yaml' },
         submodules: { 'vendor/lib': 'a'.repeat(40) }
       })
@@ -123,7 +129,12 @@ const cases: Case[] = [
       })
       const treeByHand = byHand('tree', treeEntry('100644', 'hello.txt', HELLO))
       const text = `tree ${treeByHand}\nauthor A U Thor <author@example.com> ${EPOCH}\ncommitter A U Thor <author@example.com> ${EPOCH}\n\nadd hello\n`
-      return { tree: tree.data.sha, treeByHand, commit: commit.data.sha, commitByHand: byHand('commit', text) }
+      return {
+        tree: tree.data.sha,
+        treeByHand,
+        commit: commit.data.sha,
+        commitByHand: byHand('commit', text)
+      }
     },
     expected: {
       tree: 'aaa96ced2d9a1c8e72c56b253a0e2fe78393feb7',
@@ -140,7 +151,11 @@ const cases: Case[] = [
         ...OWNER_REPO,
         path: 'long.txt'
       })
-      return { sha: answer.data.sha, byHand: byHand('blob', LONG_TEXT), content: answer.data.content }
+      return {
+        sha: answer.data.sha,
+        byHand: byHand('blob', LONG_TEXT),
+        content: answer.data.content
+      }
     },
     expected: {
       sha: '8507927ea448d2fd7a4c7f900b5c6639a4fc237e',

@@ -18,13 +18,25 @@ interface Case {
 const REPO = 'acme/deploy'
 const FILE = 'apps/api/values.yaml'
 
-const getRepo = (double: GitHubDouble, token: string | null) => call(client(double, token), 'GET /repos/{owner}/{repo}', OWNER_REPO)
+const getRepo = (double: GitHubDouble, token: string | null) =>
+  call(client(double, token), 'GET /repos/{owner}/{repo}', OWNER_REPO)
 const getFile = (double: GitHubDouble, token?: string) =>
-  call(client(double, token), 'GET /repos/{owner}/{repo}/contents/{path}', { ...OWNER_REPO, path: FILE })
+  call(client(double, token), 'GET /repos/{owner}/{repo}/contents/{path}', {
+    ...OWNER_REPO,
+    path: FILE
+  })
 const putFile = (double: GitHubDouble, text: string, sha: string, token?: string) =>
-  call(client(double, token), 'PUT /repos/{owner}/{repo}/contents/{path}', { ...OWNER_REPO, path: FILE, message: 'm', content: b64(text), sha })
+  call(client(double, token), 'PUT /repos/{owner}/{repo}/contents/{path}', {
+    ...OWNER_REPO,
+    path: FILE,
+    message: 'm',
+    content: b64(text),
+    sha
+  })
 const rawGet = (double: GitHubDouble, path: string, authorization?: string) =>
-  fetch(`${double.url}${path}`, { headers: authorization ? { authorization } : {} }).then(r => r.status)
+  fetch(`${double.url}${path}`, { headers: authorization ? { authorization } : {} }).then(
+    r => r.status
+  )
 
 /** Read-modify-write of FILE until it lands, appending `line`; bounded attempts. */
 async function appendLine(double: GitHubDouble, line: string): Promise<number> {
@@ -47,11 +59,18 @@ const cases: Case[] = [
       basic: await rawGet(double, '/repos/acme/deploy', `Basic ${b64('x-access-token:ghs_a')}`),
       none: refusal(await getRepo(double, null))
     }),
-    expected: { token: 200, bearer: 200, basic: 200, none: { status: 401, message: 'Requires authentication' } }
+    expected: {
+      token: 200,
+      bearer: 200,
+      basic: 200,
+      none: { status: 401, message: 'Requires authentication' }
+    }
   },
   {
     name: 'registered tokens: unknown is 401, read-only write is 403, invisible repository is 404',
-    options: { tokens: { ghs_reader: { 'acme/deploy': 'read' }, ghs_writer: { 'acme/deploy': 'write' } } },
+    options: {
+      tokens: { ghs_reader: { 'acme/deploy': 'read' }, ghs_writer: { 'acme/deploy': 'write' } }
+    },
     run: async double => {
       double.state.createRepo('acme/secret')
       const current = await getFile(double, 'ghs_reader')
@@ -60,8 +79,18 @@ const cases: Case[] = [
         readerPush: (await getRepo(double, 'ghs_reader')).data.permissions.push,
         readerWrite: refusal(await putFile(double, 'x\n', current.data.sha, 'ghs_reader')),
         writerWrite: (await putFile(double, 'x\n', current.data.sha, 'ghs_writer')).status,
-        invisible: refusal(await call(client(double, 'ghs_writer'), 'GET /repos/{owner}/{repo}', { owner: 'acme', repo: 'secret' })),
-        missing: refusal(await call(client(double, 'ghs_writer'), 'GET /repos/{owner}/{repo}', { owner: 'acme', repo: 'nope' }))
+        invisible: refusal(
+          await call(client(double, 'ghs_writer'), 'GET /repos/{owner}/{repo}', {
+            owner: 'acme',
+            repo: 'secret'
+          })
+        ),
+        missing: refusal(
+          await call(client(double, 'ghs_writer'), 'GET /repos/{owner}/{repo}', {
+            owner: 'acme',
+            repo: 'nope'
+          })
+        )
       }
     },
     expected: {
@@ -77,20 +106,41 @@ const cases: Case[] = [
     name: 'every answer, errors included, carries rate-limit headers and a request id',
     run: async double => {
       const first = await getRepo(double, 'ghs_a')
-      const second = await call(client(double, 'ghs_a'), 'GET /repos/{owner}/{repo}/contents/{path}', { ...OWNER_REPO, path: 'nope' })
+      const second = await call(
+        client(double, 'ghs_a'),
+        'GET /repos/{owner}/{repo}/contents/{path}',
+        { ...OWNER_REPO, path: 'nope' }
+      )
       const shape = (h: Record<string, unknown>) => ({
         limit: h['x-ratelimit-limit'],
         remaining: h['x-ratelimit-remaining'],
         used: h['x-ratelimit-used'],
         resource: h['x-ratelimit-resource'],
         resetIsFuture: Number(h['x-ratelimit-reset']) > Date.now() / 1000,
-        requestId: /^[0-9A-F]{8}:[0-9A-F]{8}:[0-9A-F]{8}:[0-9A-F]{10}:[0-9A-F]{8}$/.test(String(h['x-github-request-id']))
+        requestId: /^[0-9A-F]{8}:[0-9A-F]{8}:[0-9A-F]{8}:[0-9A-F]{10}:[0-9A-F]{8}$/.test(
+          String(h['x-github-request-id'])
+        )
       })
       return [shape(first.headers), { status: second.status, ...shape(second.headers) }]
     },
     expected: [
-      { limit: '5000', remaining: '4999', used: '1', resource: 'core', resetIsFuture: true, requestId: true },
-      { status: 404, limit: '5000', remaining: '4998', used: '2', resource: 'core', resetIsFuture: true, requestId: true }
+      {
+        limit: '5000',
+        remaining: '4999',
+        used: '1',
+        resource: 'core',
+        resetIsFuture: true,
+        requestId: true
+      },
+      {
+        status: 404,
+        limit: '5000',
+        remaining: '4998',
+        used: '2',
+        resource: 'core',
+        resetIsFuture: true,
+        requestId: true
+      }
     ]
   },
   {
@@ -100,7 +150,11 @@ const cases: Case[] = [
       const statuses = []
       for (let i = 0; i < 3; i++) statuses.push((await getRepo(double, 'ghs_a')).status)
       const last = await getRepo(double, 'ghs_a')
-      return { statuses, remaining: last.headers['x-ratelimit-remaining'], message: String(last.data.message).slice(0, 26) }
+      return {
+        statuses,
+        remaining: last.headers['x-ratelimit-remaining'],
+        message: String(last.data.message).slice(0, 26)
+      }
     },
     expected: { statuses: [200, 200, 403], remaining: '0', message: 'API rate limit exceeded fo' }
   },
@@ -110,7 +164,12 @@ const cases: Case[] = [
       double.state.commitFiles(REPO, 'gitops/x', { 'x.txt': 'x\n' })
       const octokit = client(double, 'ghs_a', double.ghesUrl)
       const repo = await call(octokit, 'GET /repos/{owner}/{repo}', OWNER_REPO)
-      const pr = await call(octokit, 'POST /repos/{owner}/{repo}/pulls', { ...OWNER_REPO, title: 't', head: 'gitops/x', base: 'main' })
+      const pr = await call(octokit, 'POST /repos/{owner}/{repo}/pulls', {
+        ...OWNER_REPO,
+        title: 't',
+        head: 'gitops/x',
+        base: 'main'
+      })
       double.state.allowAutoMerge(REPO, true)
       const graphql = (await octokit.graphql(
         'mutation($id: ID!) { enablePullRequestAutoMerge(input: { pullRequestId: $id }) { pullRequest { number } } }',
@@ -127,14 +186,23 @@ const cases: Case[] = [
       repoUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/api\/v3\/repos\/acme\/deploy$/),
       prUrl: expect.stringMatching(/\/api\/v3\/repos\/acme\/deploy\/pulls\/1$/),
       graphql: 1,
-      log: ['/api/v3 GET /repos/acme/deploy', '/api/v3 POST /repos/acme/deploy/pulls', '/api POST /graphql']
+      log: [
+        '/api/v3 GET /repos/acme/deploy',
+        '/api/v3 POST /repos/acme/deploy/pulls',
+        '/api POST /graphql'
+      ]
     }
   },
   {
     name: 'faults are consumed in order, match by method/path/template/RegExp, and carry headers',
     run: async double => {
       double.faults.add({ method: 'GET', path: '/repos/acme/deploy', status: 502, times: 2 })
-      double.faults.add({ path: '/repos/{owner}/{repo}', status: 403, body: { message: 'You have exceeded a secondary rate limit.' }, headers: { 'retry-after': '7' } })
+      double.faults.add({
+        path: '/repos/{owner}/{repo}',
+        status: 403,
+        body: { message: 'You have exceeded a secondary rate limit.' },
+        headers: { 'retry-after': '7' }
+      })
       double.faults.add({ path: /contents\/apps/, status: 500 })
       const pendingBefore = double.faults.pending()
       const answers = []
@@ -144,11 +212,23 @@ const cases: Case[] = [
       }
       const contents = await getFile(double)
       const after = await getFile(double)
-      return { pendingBefore, answers, contents: contents.status, after: after.status, pendingAfter: double.faults.pending(), faulted: double.log.count(e => e.faulted) }
+      return {
+        pendingBefore,
+        answers,
+        contents: contents.status,
+        after: after.status,
+        pendingAfter: double.faults.pending(),
+        faulted: double.log.count(e => e.faulted)
+      }
     },
     expected: {
       pendingBefore: 4,
-      answers: [[502, null], [502, null], [403, '7'], [200, null]],
+      answers: [
+        [502, null],
+        [502, null],
+        [403, '7'],
+        [200, null]
+      ],
       contents: 500,
       after: 200,
       pendingAfter: 0,
@@ -166,9 +246,38 @@ const cases: Case[] = [
       double.faults.add({ path: '/repos/acme/deploy', delayMs: 300 })
       const started = Date.now()
       const slow = await getRepo(double, 'ghs_a')
-      return { dropped, slowStatus: slow.status, slowEnough: Date.now() - started >= 290, log: double.log.entries.map(e => [e.status, e.faulted]) }
+      return {
+        dropped,
+        slowStatus: slow.status,
+        slowEnough: Date.now() - started >= 290,
+        log: double.log.entries.map(e => [e.status, e.faulted])
+      }
     },
-    expected: { dropped: 'HttpError', slowStatus: 200, slowEnough: true, log: [[0, true], [200, true]] }
+    expected: {
+      dropped: 'HttpError',
+      slowStatus: 200,
+      slowEnough: true,
+      log: [
+        [0, true],
+        [200, true]
+      ]
+    }
+  },
+  {
+    name: 'a write answered by a fault is logged with its body, so a retry can be compared with it',
+    run: async double => {
+      double.faults.add({ method: 'PUT', status: 502 })
+      const read = await getFile(double)
+      const first = await putFile(double, 'tag: "2"\n', read.data.sha)
+      const retry = await putFile(double, 'tag: "2"\n', read.data.sha)
+      const [a, b] = double.log.writes()
+      return {
+        statuses: [first.status, retry.status],
+        faulted: [a.faulted, b.faulted],
+        sameBody: JSON.stringify(a.body) === JSON.stringify(b.body)
+      }
+    },
+    expected: { statuses: [502, 200], faulted: [true, false], sameBody: true }
   },
   {
     name: 'latencyMs delays every request',
@@ -187,7 +296,12 @@ const cases: Case[] = [
       const read = await getFile(double)
       const remove = double.onBeforeWrite(
         ({ state, repo, method }) => {
-          state.commitFiles(repo as string, 'main', { 'other.yaml': `raced by ${method}\n` }, 'racing pipeline')
+          state.commitFiles(
+            repo as string,
+            'main',
+            { 'other.yaml': `raced by ${method}\n` },
+            'racing pipeline'
+          )
           state.commitFiles(repo as string, 'main', { [FILE]: 'tag: racer\n' }, 'racing pipeline')
         },
         { times: 1 }
@@ -213,10 +327,20 @@ const cases: Case[] = [
   {
     name: 'the log records decoded paths, queries and bodies; writes() and count() filter it',
     run: async double => {
-      await call(client(double), 'GET /repos/{owner}/{repo}/git/trees/{tree_sha}', { ...OWNER_REPO, tree_sha: 'main', recursive: '1' })
+      await call(client(double), 'GET /repos/{owner}/{repo}/git/trees/{tree_sha}', {
+        ...OWNER_REPO,
+        tree_sha: 'main',
+        recursive: '1'
+      })
       const read = await getFile(double)
       await putFile(double, 'x\n', read.data.sha)
-      const writes = double.log.writes().map(e => ({ method: e.method, path: e.path, route: e.route, status: e.status, message: (e.body as { message: string }).message }))
+      const writes = double.log.writes().map(e => ({
+        method: e.method,
+        path: e.path,
+        route: e.route,
+        status: e.status,
+        message: (e.body as { message: string }).message
+      }))
       return {
         first: [double.log.entries[0].path, double.log.entries[0].query],
         writes,
@@ -227,7 +351,15 @@ const cases: Case[] = [
     },
     expected: {
       first: ['/repos/acme/deploy/git/trees/main', { recursive: '1' }],
-      writes: [{ method: 'PUT', path: `/repos/acme/deploy/contents/${FILE}`, route: '/repos/{owner}/{repo}/contents/{path}', status: 200, message: 'm' }],
+      writes: [
+        {
+          method: 'PUT',
+          path: `/repos/acme/deploy/contents/${FILE}`,
+          route: '/repos/{owner}/{repo}/contents/{path}',
+          status: 200,
+          message: 'm'
+        }
+      ],
       gets: 2,
       contents: 2,
       byRegExp: 2
@@ -239,9 +371,20 @@ const cases: Case[] = [
       const other = await startGitHubDouble()
       try {
         other.state.createRepo(REPO, { files: { 'only-here.txt': 'x\n' } })
-        const here = await call(client(double), 'GET /repos/{owner}/{repo}/contents/{path}', { ...OWNER_REPO, path: 'only-here.txt' })
-        const there = await call(client(other), 'GET /repos/{owner}/{repo}/contents/{path}', { ...OWNER_REPO, path: 'only-here.txt' })
-        return { here: here.status, there: there.status, otherLog: other.log.entries.length, ports: other.port !== double.port }
+        const here = await call(client(double), 'GET /repos/{owner}/{repo}/contents/{path}', {
+          ...OWNER_REPO,
+          path: 'only-here.txt'
+        })
+        const there = await call(client(other), 'GET /repos/{owner}/{repo}/contents/{path}', {
+          ...OWNER_REPO,
+          path: 'only-here.txt'
+        })
+        return {
+          here: here.status,
+          there: there.status,
+          otherLog: other.log.entries.length,
+          ports: other.port !== double.port
+        }
       } finally {
         await other.close()
       }
@@ -288,17 +431,21 @@ describe('GitHub double: load and shutdown', () => {
   it('close() ends keep-alive sockets and refuses new connections', async () => {
     const agent = new Agent({ keepAlive: true })
     const socketClosed = new Promise<boolean>(resolve => {
-      const req = httpRequest(`${double.url}/repos/acme/deploy`, { agent, headers: { authorization: 'token ghs_a' } }, res => {
-        res.resume()
-        res.on('end', () => {
-          const timer = setTimeout(() => resolve(false), 2000)
-          req.socket?.once('close', () => {
-            clearTimeout(timer)
-            resolve(true)
+      const req = httpRequest(
+        `${double.url}/repos/acme/deploy`,
+        { agent, headers: { authorization: 'token ghs_a' } },
+        res => {
+          res.resume()
+          res.on('end', () => {
+            const timer = setTimeout(() => resolve(false), 2000)
+            req.socket?.once('close', () => {
+              clearTimeout(timer)
+              resolve(true)
+            })
+            void double.close()
           })
-          void double.close()
-        })
-      })
+        }
+      )
       req.end()
     })
     const closed = await socketClosed

@@ -14,8 +14,19 @@ interface Case {
 
 const REPO = 'acme/deploy'
 
-const open = (double: GitHubDouble, head: string, extra: Record<string, unknown> = {}, token?: string) =>
-  call(client(double, token), 'POST /repos/{owner}/{repo}/pulls', { ...OWNER_REPO, title: `Deploy ${head}`, head, base: 'main', ...extra })
+const open = (
+  double: GitHubDouble,
+  head: string,
+  extra: Record<string, unknown> = {},
+  token?: string
+) =>
+  call(client(double, token), 'POST /repos/{owner}/{repo}/pulls', {
+    ...OWNER_REPO,
+    title: `Deploy ${head}`,
+    head,
+    base: 'main',
+    ...extra
+  })
 
 const AUTO_MERGE = `mutation($pullRequestId: ID!, $mergeMethod: PullRequestMergeMethod) {
   enablePullRequestAutoMerge(input: { pullRequestId: $pullRequestId, mergeMethod: $mergeMethod }) {
@@ -24,7 +35,10 @@ const AUTO_MERGE = `mutation($pullRequestId: ID!, $mergeMethod: PullRequestMerge
 }`
 
 const enableAutoMerge = (double: GitHubDouble, nodeId: string) =>
-  call(client(double), 'POST /graphql', { query: AUTO_MERGE, variables: { pullRequestId: nodeId, mergeMethod: 'SQUASH' } })
+  call(client(double), 'POST /graphql', {
+    query: AUTO_MERGE,
+    variables: { pullRequestId: nodeId, mergeMethod: 'SQUASH' }
+  })
 
 const cases: Case[] = [
   {
@@ -34,16 +48,50 @@ const cases: Case[] = [
       const second = await open(double, 'acme:gitops/api')
       const d = first.data
       return {
-        first: [first.status, d.number, d.state, d.draft, d.merged, d.head.ref, d.head.sha === double.state.branchHead(REPO, 'gitops/api'), d.base.ref, d.html_url, d.commits, d.changed_files, d.additions, d.deletions],
+        first: [
+          first.status,
+          d.number,
+          d.state,
+          d.draft,
+          d.merged,
+          d.head.ref,
+          d.head.sha === double.state.branchHead(REPO, 'gitops/api'),
+          d.base.ref,
+          d.html_url,
+          d.commits,
+          d.changed_files,
+          d.additions,
+          d.deletions
+        ],
         second: { ...refusal(second), errors: second.data.errors }
       }
     },
     expected: {
-      first: [201, 1, 'open', true, false, 'gitops/api', true, 'main', 'https://github.com/acme/deploy/pull/1', 1, 1, 1, 1],
+      first: [
+        201,
+        1,
+        'open',
+        true,
+        false,
+        'gitops/api',
+        true,
+        'main',
+        'https://github.com/acme/deploy/pull/1',
+        1,
+        1,
+        1,
+        1
+      ],
       second: {
         status: 422,
         message: 'Validation Failed',
-        errors: [{ resource: 'PullRequest', code: 'custom', message: 'A pull request already exists for acme:gitops/api.' }]
+        errors: [
+          {
+            resource: 'PullRequest',
+            code: 'custom',
+            message: 'A pull request already exists for acme:gitops/api.'
+          }
+        ]
       }
     }
   },
@@ -57,7 +105,9 @@ const cases: Case[] = [
     expected: {
       status: 422,
       message: 'Validation Failed',
-      errors: [{ resource: 'PullRequest', code: 'custom', message: 'No commits between main and empty' }]
+      errors: [
+        { resource: 'PullRequest', code: 'custom', message: 'No commits between main and empty' }
+      ]
     }
   },
   {
@@ -69,7 +119,10 @@ const cases: Case[] = [
       return { actions: refusal(actions), personal: [personal.status, personal.data.user.login] }
     },
     expected: {
-      actions: { status: 403, message: 'GitHub Actions is not permitted to create or approve pull requests.' },
+      actions: {
+        status: 403,
+        message: 'GitHub Actions is not permitted to create or approve pull requests.'
+      },
       personal: [201, 'octocat']
     }
   },
@@ -80,7 +133,10 @@ const cases: Case[] = [
       await open(double, 'gitops/api')
       await open(double, 'gitops/web')
       const list = async (query: Record<string, string>) => {
-        const answer = await call(client(double), 'GET /repos/{owner}/{repo}/pulls', { ...OWNER_REPO, ...query })
+        const answer = await call(client(double), 'GET /repos/{owner}/{repo}/pulls', {
+          ...OWNER_REPO,
+          ...query
+        })
         return answer.data.map((p: { number: number }) => p.number)
       }
       return {
@@ -96,8 +152,20 @@ const cases: Case[] = [
     name: 'PATCH /pulls updates title and body and closes',
     run: async double => {
       await open(double, 'gitops/api')
-      const answer = await call(client(double), 'PATCH /repos/{owner}/{repo}/pulls/{pull_number}', { ...OWNER_REPO, pull_number: 1, title: 'New', body: 'B', state: 'closed' })
-      return [answer.status, answer.data.title, answer.data.body, answer.data.state, double.state.pulls(REPO)[0].closedAt !== null]
+      const answer = await call(client(double), 'PATCH /repos/{owner}/{repo}/pulls/{pull_number}', {
+        ...OWNER_REPO,
+        pull_number: 1,
+        title: 'New',
+        body: 'B',
+        state: 'closed'
+      })
+      return [
+        answer.status,
+        answer.data.title,
+        answer.data.body,
+        answer.data.state,
+        double.state.pulls(REPO)[0].closedAt !== null
+      ]
     },
     expected: [200, 'New', 'B', 'closed', true]
   },
@@ -106,11 +174,27 @@ const cases: Case[] = [
     run: async double => {
       await open(double, 'gitops/api')
       const octokit = client(double)
-      await call(octokit, 'POST /repos/{owner}/{repo}/issues/{issue_number}/labels', { ...OWNER_REPO, issue_number: 1, labels: ['deploy', 'env:dev'] })
-      const answer = await call(octokit, 'POST /repos/{owner}/{repo}/issues/{issue_number}/labels', { ...OWNER_REPO, issue_number: 1, labels: ['Deploy', 'auto'] })
-      return [answer.status, answer.data.map((l: { name: string; color: string }) => `${l.name}/${l.color}`), double.state.pulls(REPO)[0].labels]
+      await call(octokit, 'POST /repos/{owner}/{repo}/issues/{issue_number}/labels', {
+        ...OWNER_REPO,
+        issue_number: 1,
+        labels: ['deploy', 'env:dev']
+      })
+      const answer = await call(
+        octokit,
+        'POST /repos/{owner}/{repo}/issues/{issue_number}/labels',
+        { ...OWNER_REPO, issue_number: 1, labels: ['Deploy', 'auto'] }
+      )
+      return [
+        answer.status,
+        answer.data.map((l: { name: string; color: string }) => `${l.name}/${l.color}`),
+        double.state.pulls(REPO)[0].labels
+      ]
     },
-    expected: [200, ['deploy/ededed', 'env:dev/ededed', 'auto/ededed'], ['deploy', 'env:dev', 'auto']]
+    expected: [
+      200,
+      ['deploy/ededed', 'env:dev/ededed', 'auto/ededed'],
+      ['deploy', 'env:dev', 'auto']
+    ]
   },
   {
     name: 'review requests: non-collaborators and unknown teams are 422; the author is refused',
@@ -119,10 +203,19 @@ const cases: Case[] = [
       double.state.setTeams(REPO, ['platform'])
       await open(double, 'gitops/api')
       const octokit = client(double)
-      const request = (body: object) => call(octokit, 'POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers', { ...OWNER_REPO, pull_number: 1, ...body })
+      const request = (body: object) =>
+        call(octokit, 'POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers', {
+          ...OWNER_REPO,
+          pull_number: 1,
+          ...body
+        })
       const ok = await request({ reviewers: ['alice'], team_reviewers: ['platform'] })
       return {
-        ok: [ok.status, ok.data.requested_reviewers.map((u: { login: string }) => u.login), ok.data.requested_teams.map((t: { slug: string }) => t.slug)],
+        ok: [
+          ok.status,
+          ok.data.requested_reviewers.map((u: { login: string }) => u.login),
+          ok.data.requested_teams.map((t: { slug: string }) => t.slug)
+        ],
         stranger: refusal(await request({ reviewers: ['mallory'] })),
         team: refusal(await request({ team_reviewers: ['nobody'] })),
         author: refusal(await request({ reviewers: ['github-actions[bot]'] }))
@@ -132,11 +225,13 @@ const cases: Case[] = [
       ok: [201, ['alice'], ['platform']],
       stranger: {
         status: 422,
-        message: 'Reviews may only be requested from collaborators. One or more of the users or teams you specified is not a collaborator of the acme/deploy repository.'
+        message:
+          'Reviews may only be requested from collaborators. One or more of the users or teams you specified is not a collaborator of the acme/deploy repository.'
       },
       team: {
         status: 422,
-        message: 'Reviews may only be requested from collaborators. One or more of the users or teams you specified is not a collaborator of the acme/deploy repository.'
+        message:
+          'Reviews may only be requested from collaborators. One or more of the users or teams you specified is not a collaborator of the acme/deploy repository.'
       },
       author: { status: 422, message: 'Review cannot be requested from pull request author.' }
     }
@@ -146,8 +241,16 @@ const cases: Case[] = [
     run: async double => {
       double.state.setCollaborators(REPO, ['alice'])
       await open(double, 'gitops/api')
-      const answer = await call(client(double), 'POST /repos/{owner}/{repo}/issues/{issue_number}/assignees', { ...OWNER_REPO, issue_number: 1, assignees: ['alice', 'mallory'] })
-      return [answer.status, answer.data.assignees.map((u: { login: string }) => u.login), answer.data.pull_request.url.endsWith('/pulls/1')]
+      const answer = await call(
+        client(double),
+        'POST /repos/{owner}/{repo}/issues/{issue_number}/assignees',
+        { ...OWNER_REPO, issue_number: 1, assignees: ['alice', 'mallory'] }
+      )
+      return [
+        answer.status,
+        answer.data.assignees.map((u: { login: string }) => u.login),
+        answer.data.pull_request.url.endsWith('/pulls/1')
+      ]
     },
     expected: [201, ['alice'], true]
   },
@@ -159,17 +262,37 @@ const cases: Case[] = [
       double.state.allowAutoMerge(REPO, true)
       const enabled = await enableAutoMerge(double, pr.data.node_id)
       const unknown = await enableAutoMerge(double, 'PR_nope')
-      const after = await call(client(double), 'GET /repos/{owner}/{repo}/pulls/{pull_number}', { ...OWNER_REPO, pull_number: 1 })
+      const after = await call(client(double), 'GET /repos/{owner}/{repo}/pulls/{pull_number}', {
+        ...OWNER_REPO,
+        pull_number: 1
+      })
       return {
-        refused: [refused.status, refused.data.errors.map((e: { type: string; message: string }) => `${e.type}: ${e.message}`)],
-        enabled: [enabled.status, enabled.data.errors, enabled.data.data.enablePullRequestAutoMerge.pullRequest.autoMergeRequest],
+        refused: [
+          refused.status,
+          refused.data.errors.map(
+            (e: { type: string; message: string }) => `${e.type}: ${e.message}`
+          )
+        ],
+        enabled: [
+          enabled.status,
+          enabled.data.errors,
+          enabled.data.data.enablePullRequestAutoMerge.pullRequest.autoMergeRequest
+        ],
         unknown: unknown.data.errors.map((e: { type: string }) => e.type),
         rest: after.data.auto_merge.merge_method
       }
     },
     expected: {
       refused: [200, ['UNPROCESSABLE: Pull request Auto merge is not allowed for this repository']],
-      enabled: [200, undefined, { enabledAt: expect.any(String), mergeMethod: 'squash', enabledBy: { login: 'github-actions[bot]' } }],
+      enabled: [
+        200,
+        undefined,
+        {
+          enabledAt: expect.any(String),
+          mergeMethod: 'squash',
+          enabledBy: { login: 'github-actions[bot]' }
+        }
+      ],
       unknown: ['NOT_FOUND'],
       rest: 'squash'
     }
@@ -180,14 +303,29 @@ const cases: Case[] = [
       await open(double, 'gitops/api')
       const headTree = double.state.log(REPO, 'gitops/api')[0].tree
       const mainBefore = double.state.branchHead(REPO, 'main')
-      const merged = await call(client(double), 'PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge', { ...OWNER_REPO, pull_number: 1, merge_method: 'squash' })
+      const merged = await call(
+        client(double),
+        'PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge',
+        { ...OWNER_REPO, pull_number: 1, merge_method: 'squash' }
+      )
       const head = double.state.log(REPO, 'main')[0]
       const pull = double.state.pulls(REPO)[0]
       return {
         answer: [merged.status, merged.data.merged, merged.data.sha === head.sha],
-        commit: [head.tree === headTree, head.parents[0] === mainBefore, head.parents.length, head.verified, head.message],
+        commit: [
+          head.tree === headTree,
+          head.parents[0] === mainBefore,
+          head.parents.length,
+          head.verified,
+          head.message
+        ],
         pull: [pull.state, pull.merged, pull.mergeCommitSha === head.sha],
-        again: refusal(await call(client(double), 'PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge', { ...OWNER_REPO, pull_number: 1 }))
+        again: refusal(
+          await call(client(double), 'PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge', {
+            ...OWNER_REPO,
+            pull_number: 1
+          })
+        )
       }
     },
     expected: {
@@ -204,7 +342,12 @@ describe('GitHub double: pull requests', () => {
   beforeEach(async () => {
     double = await startGitHubDouble()
     double.state.createRepo(REPO, { files: { 'apps/api/kustomization.yaml': 'newTag: "1"\n' } })
-    double.state.commitFiles(REPO, 'gitops/api', { 'apps/api/kustomization.yaml': 'newTag: "2"\n' }, 'bump')
+    double.state.commitFiles(
+      REPO,
+      'gitops/api',
+      { 'apps/api/kustomization.yaml': 'newTag: "2"\n' },
+      'bump'
+    )
   })
   afterEach(async () => {
     await double.close()

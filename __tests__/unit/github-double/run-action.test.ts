@@ -7,7 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { DEFAULT_GITHUB_TOKEN, parseCommands, runAction, runActionConcurrently, type RunActionOptions } from '../../support/run-action.js'
+import {
+  DEFAULT_GITHUB_TOKEN,
+  parseCommands,
+  runAction,
+  runActionConcurrently,
+  type RunActionOptions
+} from '../../support/run-action.js'
 
 const API = 'http://127.0.0.1:9'
 
@@ -72,7 +78,8 @@ describe('run-action harness', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'run-action-test-'))
-    for (const [name, text] of Object.entries(SCRIPTS)) await writeFile(file(name), text, { mode: 0o755 })
+    for (const [name, text] of Object.entries(SCRIPTS))
+      await writeFile(file(name), text, { mode: 0o755 })
   })
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true })
@@ -86,23 +93,58 @@ describe('run-action harness', () => {
         env: { EXTRA: 'yes', GITHUB_SHA: 'f'.repeat(40) }
       })
     )
-    const report = JSON.parse(result.outputs.env) as { env: Record<string, string>; cwd: string; version: string }
+    const report = JSON.parse(result.outputs.env) as {
+      env: Record<string, string>
+      cwd: string
+      version: string
+    }
     const env = report.env
     expect({
       code: result.code,
       node24: report.version.startsWith('v24'),
       inputs: Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('INPUT_'))),
       nodeOptions: env.NODE_OPTIONS,
-      github: [env.CI, env.GITHUB_ACTIONS, env.GITHUB_API_URL, env.GITHUB_GRAPHQL_URL, env.GITHUB_REPOSITORY, env.GITHUB_SHA, env.GITHUB_RUN_ID, env.GITHUB_SERVER_URL, env.GITHUB_WORKFLOW],
+      github: [
+        env.CI,
+        env.GITHUB_ACTIONS,
+        env.GITHUB_API_URL,
+        env.GITHUB_GRAPHQL_URL,
+        env.GITHUB_REPOSITORY,
+        env.GITHUB_SHA,
+        env.GITHUB_RUN_ID,
+        env.GITHUB_SERVER_URL,
+        env.GITHUB_WORKFLOW
+      ],
       extra: env.EXTRA,
-      files: ['GITHUB_OUTPUT', 'GITHUB_STEP_SUMMARY', 'GITHUB_ENV', 'GITHUB_STATE', 'GITHUB_EVENT_PATH', 'RUNNER_TEMP'].every(k => env[k]?.startsWith(tmpdir())),
+      files: [
+        'GITHUB_OUTPUT',
+        'GITHUB_STEP_SUMMARY',
+        'GITHUB_ENV',
+        'GITHUB_STATE',
+        'GITHUB_EVENT_PATH',
+        'RUNNER_TEMP'
+      ].every(k => env[k]?.startsWith(tmpdir())),
       cwdIsWorkspace: report.cwd === env.GITHUB_WORKSPACE
     }).toEqual({
       code: 0,
       node24: true,
-      inputs: { 'INPUT_MANIFEST-REPO': 'acme/deploy', INPUT_PR_TITLE: 'Deploy', INPUT_TOKEN: 'ghs_x' },
+      inputs: {
+        'INPUT_MANIFEST-REPO': 'acme/deploy',
+        INPUT_PR_TITLE: 'Deploy',
+        INPUT_TOKEN: 'ghs_x'
+      },
       nodeOptions: undefined,
-      github: ['true', 'true', 'http://127.0.0.1:9/api/v3', 'http://127.0.0.1:9/api/graphql', 'acme/app', 'f'.repeat(40), '4242', 'https://github.com', 'CI'],
+      github: [
+        'true',
+        'true',
+        'http://127.0.0.1:9/api/v3',
+        'http://127.0.0.1:9/api/graphql',
+        'acme/app',
+        'f'.repeat(40),
+        '4242',
+        'https://github.com',
+        'CI'
+      ],
       extra: 'yes',
       files: true,
       cwdIsWorkspace: true
@@ -110,14 +152,21 @@ describe('run-action harness', () => {
   })
 
   it('passes action.yml defaults for inputs the step does not set, evaluating ${{ github.* }}', async () => {
-    const result = await runAction(base('report-env.mjs', { actionYml: file('action.yml'), inputs: { path: 'a.yaml', format: 'helm' } }))
+    const result = await runAction(
+      base('report-env.mjs', {
+        actionYml: file('action.yml'),
+        inputs: { path: 'a.yaml', format: 'helm' }
+      })
+    )
     const env = (JSON.parse(result.outputs.env) as { env: Record<string, string> }).env
-    expect(Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('INPUT_')))).toEqual({
-      INPUT_TOKEN: DEFAULT_GITHUB_TOKEN,
-      INPUT_FORMAT: 'helm',
-      'INPUT_MANIFEST-REPO': 'acme/app',
-      INPUT_PATH: 'a.yaml'
-    })
+    expect(Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('INPUT_')))).toEqual(
+      {
+        INPUT_TOKEN: DEFAULT_GITHUB_TOKEN,
+        INPUT_FORMAT: 'helm',
+        'INPUT_MANIFEST-REPO': 'acme/app',
+        INPUT_PATH: 'a.yaml'
+      }
+    )
   })
 
   it('collects exit code, outputs in both file forms, the summary and the commands the runner would process', async () => {
@@ -126,13 +175,21 @@ describe('run-action harness', () => {
       code: result.code,
       outputs: result.outputs,
       summary: result.summary,
-      commands: result.commands.map(({ command, properties, message }) => ({ command, properties, message }))
+      commands: result.commands.map(({ command, properties, message }) => ({
+        command,
+        properties,
+        message
+      }))
     }).toEqual({
       code: 3,
       outputs: { 'commit-sha': 'abc123', files: 'apps/a.yaml\napps/b=c.yaml', changed: 'true' },
       summary: '| file | old | new |\n',
       commands: [
-        { command: 'warning', properties: { file: 'apps/a.yaml', line: '3', title: 'Tag, old: new' }, message: 'first\nsecond % done' },
+        {
+          command: 'warning',
+          properties: { file: 'apps/a.yaml', line: '3', title: 'Tag, old: new' },
+          message: 'first\nsecond % done'
+        },
         { command: 'error', properties: {}, message: 'indented still counts' },
         { command: 'stop-commands', properties: {}, message: 'pause123' },
         { command: 'notice', properties: {}, message: 'legacy form anywhere in a line' },
@@ -143,12 +200,30 @@ describe('run-action harness', () => {
   })
 
   it.each([
-    { name: 'an unterminated heredoc in GITHUB_OUTPUT', options: { script: 'bad-heredoc.mjs' }, error: "Matching delimiter not found 'EOF'" },
-    { name: 'a script that does not finish', options: { script: 'hang.mjs', timeoutMs: 500 }, error: 'did not finish in 500 ms' },
-    { name: 'a Node that is not 24', options: { script: 'hang.mjs', node: 'node20' }, error: 'run-action needs Node 24' }
+    {
+      name: 'an unterminated heredoc in GITHUB_OUTPUT',
+      options: { script: 'bad-heredoc.mjs' },
+      error: "Matching delimiter not found 'EOF'"
+    },
+    {
+      name: 'a script that does not finish',
+      options: { script: 'hang.mjs', timeoutMs: 500 },
+      error: 'did not finish in 500 ms'
+    },
+    {
+      name: 'a Node that is not 24',
+      options: { script: 'hang.mjs', node: 'node20' },
+      error: 'run-action needs Node 24'
+    }
   ])('fails loudly on $name', async ({ options, error }) => {
-    const { script, node, ...rest } = options as { script: string; node?: string; timeoutMs?: number }
-    const outcome = await runAction(base(script, { ...rest, ...(node ? { node: file(node) } : {}) })).then(
+    const { script, node, ...rest } = options as {
+      script: string
+      node?: string
+      timeoutMs?: number
+    }
+    const outcome = await runAction(
+      base(script, { ...rest, ...(node ? { node: file(node) } : {}) })
+    ).then(
       () => 'resolved',
       (e: Error) => e.message
     )
@@ -156,13 +231,29 @@ describe('run-action harness', () => {
   })
 
   it('runActionConcurrently starts n runs and returns them in order', async () => {
-    const results = await runActionConcurrently(3, i => base('report-env.mjs', { inputs: { tag: `v${i}` } }))
-    expect(results.map(r => (JSON.parse(r.outputs.env) as { env: Record<string, string> }).env.INPUT_TAG)).toEqual(['v0', 'v1', 'v2'])
+    const results = await runActionConcurrently(3, i =>
+      base('report-env.mjs', { inputs: { tag: `v${i}` } })
+    )
+    expect(
+      results.map(r => (JSON.parse(r.outputs.env) as { env: Record<string, string> }).env.INPUT_TAG)
+    ).toEqual(['v0', 'v1', 'v2'])
   })
 
   it('parseCommands ignores a resume token as a command and keeps escapes of properties apart from data', () => {
-    const stdout = ['::add-mask::secret', '::stop-commands::t0k', '::set-output name=x::y', '::t0k::', '::debug k=a%3Ab::a%3Ab'].join('\n')
-    expect(parseCommands(stdout).map(({ command, properties, message }) => ({ command, properties, message }))).toEqual([
+    const stdout = [
+      '::add-mask::secret',
+      '::stop-commands::t0k',
+      '::set-output name=x::y',
+      '::t0k::',
+      '::debug k=a%3Ab::a%3Ab'
+    ].join('\n')
+    expect(
+      parseCommands(stdout).map(({ command, properties, message }) => ({
+        command,
+        properties,
+        message
+      }))
+    ).toEqual([
       { command: 'add-mask', properties: {}, message: 'secret' },
       { command: 'stop-commands', properties: {}, message: 't0k' },
       { command: 'debug', properties: { k: 'a:b' }, message: 'a%3Ab' }

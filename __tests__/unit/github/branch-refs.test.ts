@@ -5,8 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { GitHubBranchRefs, compareCommits } from '../../../src/github/branch-refs.js'
-import { GitHubManifestRepo } from '../../../src/github/manifest-repo.js'
-import { GitData } from '../../../src/github/git-data.js'
+import { createGitHubAdapters } from '../../../src/github/adapters.js'
 import type { HandoffError } from '../../../src/errors.js'
 import { FULL_NAME, REPO, failure, requests, startHarness, type Harness } from './harness.js'
 
@@ -17,7 +16,10 @@ let refs: GitHubBranchRefs
 
 beforeEach(async () => {
   h = await startHarness()
-  h.double.state.createRepo(FULL_NAME, { files: { 'a.yaml': 'tag: 1\n', 'run.sh': 'echo 1\n' }, executables: ['run.sh'] })
+  h.double.state.createRepo(FULL_NAME, {
+    files: { 'a.yaml': 'tag: 1\n', 'run.sh': 'echo 1\n' },
+    executables: ['run.sh']
+  })
   refs = new GitHubBranchRefs(h.octokit, REPO, h.log, { neverReset: ['main'] })
 })
 
@@ -27,11 +29,18 @@ afterEach(async () => {
 
 describe('resetBranch', () => {
   it.each([
-    { name: 'creates a missing branch', existing: false, requests: ['POST /repos/{owner}/{repo}/git/refs'] },
+    {
+      name: 'creates a missing branch',
+      existing: false,
+      requests: ['POST /repos/{owner}/{repo}/git/refs']
+    },
     {
       name: 'force-moves an existing branch, even backwards',
       existing: true,
-      requests: ['POST /repos/{owner}/{repo}/git/refs', 'PATCH /repos/{owner}/{repo}/git/refs/{ref}']
+      requests: [
+        'POST /repos/{owner}/{repo}/git/refs',
+        'PATCH /repos/{owner}/{repo}/git/refs/{ref}'
+      ]
     }
   ])('$name', async ({ existing, requests: expected }) => {
     const main = h.double.state.branchHead(FULL_NAME, 'main') as string
@@ -41,7 +50,10 @@ describe('resetBranch', () => {
     }
     h.double.log.clear()
     await refs.resetBranch(PR_BRANCH, main)
-    expect({ head: h.double.state.branchHead(FULL_NAME, PR_BRANCH), requests: requests(h.double) }).toEqual({
+    expect({
+      head: h.double.state.branchHead(FULL_NAME, PR_BRANCH),
+      requests: requests(h.double)
+    }).toEqual({
       head: main,
       requests: expected
     })
@@ -49,10 +61,16 @@ describe('resetBranch', () => {
 
   it('refuses to force-move a protected name, before any request', async () => {
     const error = (await failure(refs.resetBranch('main', 'abc'))) as HandoffError
-    expect({ code: error.code, input: error.input, message: error.message, requests: h.double.log.count() }).toEqual({
+    expect({
+      code: error.code,
+      input: error.input,
+      message: error.message,
+      requests: h.double.log.count()
+    }).toEqual({
       code: 'INVALID_INPUT',
       input: 'pr-branch',
-      message: 'The pull request branch "main" is a branch the action must not force-move in acme/deploy.',
+      message:
+        'The pull request branch "main" is a branch the action must not force-move in acme/deploy.',
       requests: 0
     })
   })
@@ -60,10 +78,9 @@ describe('resetBranch', () => {
 
 describe('createCommit and treeOf', () => {
   it('commits on top of a parent without moving any branch, keeping modes read before', async () => {
-    const git = new GitData(h.octokit, REPO, h.log)
-    const repo = new GitHubManifestRepo(h.octokit, REPO, h.log, git)
-    const shared = new GitHubBranchRefs(h.octokit, REPO, h.log, { neverReset: ['main'] }, git)
-    const snapshot = await repo.read(['a.yaml', 'run.sh'], 'main')
+    const adapters = createGitHubAdapters(h.octokit, REPO, h.log, { neverReset: ['main'] })
+    const shared = adapters.branchRefs
+    const snapshot = await adapters.manifestRepo.read(['a.yaml', 'run.sh'], 'main')
     h.double.log.clear()
     const changes = snapshot.files.map(file => ({
       path: file.path,
@@ -107,10 +124,30 @@ describe('createCommit and treeOf', () => {
 
 describe('compare', () => {
   it.each([
-    { name: 'head descends from base', base: 'first', head: 'second', expected: { status: 'ahead', aheadBy: 1, behindBy: 0 } },
-    { name: 'head is older', base: 'second', head: 'first', expected: { status: 'behind', aheadBy: 0, behindBy: 1 } },
-    { name: 'the same commit', base: 'first', head: 'first', expected: { status: 'identical', aheadBy: 0, behindBy: 0 } },
-    { name: 'diverged', base: 'second', head: 'side', expected: { status: 'diverged', aheadBy: 1, behindBy: 1 } }
+    {
+      name: 'head descends from base',
+      base: 'first',
+      head: 'second',
+      expected: { status: 'ahead', aheadBy: 1, behindBy: 0 }
+    },
+    {
+      name: 'head is older',
+      base: 'second',
+      head: 'first',
+      expected: { status: 'behind', aheadBy: 0, behindBy: 1 }
+    },
+    {
+      name: 'the same commit',
+      base: 'first',
+      head: 'first',
+      expected: { status: 'identical', aheadBy: 0, behindBy: 0 }
+    },
+    {
+      name: 'diverged',
+      base: 'second',
+      head: 'side',
+      expected: { status: 'diverged', aheadBy: 1, behindBy: 1 }
+    }
   ])('$name', async ({ base, head, expected }) => {
     const source = 'acme/api'
     h.double.state.createRepo(source, { files: { 'main.go': 'package main\n' } })
@@ -119,7 +156,12 @@ describe('compare', () => {
     h.double.state.createBranch(source, 'side', first)
     const side = h.double.state.commitFiles(source, 'side', { 'x.go': 'package main\n' })
     const shas: Record<string, string> = { first, second, side }
-    const result = await compareCommits(h.octokit, { owner: 'acme', repo: 'api' }, shas[base], shas[head].slice(0, 7))
+    const result = await compareCommits(
+      h.octokit,
+      { owner: 'acme', repo: 'api' },
+      shas[base],
+      shas[head].slice(0, 7)
+    )
     expect(result).toEqual(expected)
   })
 

@@ -9,7 +9,7 @@ import { GitHubManifestRepo } from '../../../src/github/manifest-repo.js'
 import { GitHubPullRequests } from '../../../src/github/pull-requests.js'
 import { HandoffError } from '../../../src/errors.js'
 import type { FaultSpec } from '../../support/github-double.mjs'
-import { FULL_NAME, REPO, TOKEN, failure, startHarness, type Harness } from './harness.js'
+import { FAST, FULL_NAME, REPO, TOKEN, failure, startHarness, type Harness } from './harness.js'
 
 const REPO_ROUTE = '/repos/{owner}/{repo}'
 const SECONDARY =
@@ -46,7 +46,10 @@ type Outcome = string
 interface RetryCase {
   name: string
   faults: FaultSpec[]
-  client?: { requestTimeoutMs?: number }
+  client?: {
+    requestTimeoutMs?: number
+    retry?: { retries: number; minDelayMs: number; maxDelayMs: number }
+  }
   requests: number
   outcome: Outcome
   /** The wait GitHub asked for, after scaling (20 ms per second in the harness). */
@@ -62,6 +65,14 @@ describe('retries', () => {
       faults: [fault({ status: 502 })],
       requests: 2,
       outcome: 'main'
+    },
+    {
+      name: '502 twice: backoff from minDelayMs, doubling, jittered to at least half',
+      faults: [fault({ status: 502, times: 2 })],
+      client: { retry: { retries: 2, minDelayMs: 100, maxDelayMs: 1000 } },
+      requests: 3,
+      outcome: 'main',
+      minElapsedMs: 150
     },
     {
       name: '503 twice, then success',
@@ -283,6 +294,27 @@ describe('logging and secrets', () => {
       message:
         'Could not read the repository (acme/deploy): GitHub answered 401 "Bad credentials".',
       requests: 1
+    })
+  })
+})
+
+describe('write spacing', () => {
+  it('spaces content-creating requests by writeSpacingMs', async () => {
+    h = await startHarness({ client: { throttle: { ...FAST.throttle, writeSpacingMs: 150 } } })
+    h.double.state.createRepo(FULL_NAME, { files: { 'a.yaml': 'a: 1\n', 'b.yaml': 'b: 1\n' } })
+    const repo = new GitHubManifestRepo(h.octokit, REPO, h.log)
+    const snapshot = await repo.read(['a.yaml', 'b.yaml'], 'main')
+    const changes = snapshot.files.map(file => ({
+      path: file.path,
+      content: Buffer.from('x: 2\n'),
+      previousSha: file.sha
+    }))
+    await repo.commitFiles(changes, { branch: 'main', expectedHead: snapshot.head, message: 'm' })
+    const writes = h.double.log.writes().map(entry => entry.at)
+    const gaps = writes.slice(1).map((at, index) => at - writes[index])
+    expect({ writes: writes.length, spaced: gaps.every(gap => gap >= 140) }).toEqual({
+      writes: 3,
+      spaced: true
     })
   })
 })

@@ -9,7 +9,14 @@ import { commitIdentity } from '../identity.mjs'
 import { base64Lines, gitCommitJson, repoUrl } from '../render.mjs'
 import { isMalformedPath } from '../trees.mjs'
 import { wantsRaw } from './git.mjs'
-import { decodeBase64, identities, ok, protectedBranch, protectionReasons, requireString } from './context.mjs'
+import {
+  decodeBase64,
+  identities,
+  ok,
+  protectedBranch,
+  protectionReasons,
+  requireString
+} from './context.mjs'
 
 /** @typedef {import('./context.mjs').Route} Route */
 /** @typedef {import('./context.mjs').Ctx} Ctx */
@@ -37,8 +44,12 @@ function cleanPath(path) {
 function itemBase(urls, repo, ref, path, sha, type) {
   const api = repoUrl(urls, repo)
   const url = `${api}/contents/${path}?ref=${encodeURIComponent(ref)}`
-  const gitUrl = type === 'submodule' ? null : `${api}/git/${type === 'dir' ? 'trees' : 'blobs'}/${sha}`
-  const htmlUrl = type === 'submodule' ? null : `${urls.web}/${repo.fullName}/${type === 'dir' ? 'tree' : 'blob'}/${ref}/${path}`
+  const gitUrl =
+    type === 'submodule' ? null : `${api}/git/${type === 'dir' ? 'trees' : 'blobs'}/${sha}`
+  const htmlUrl =
+    type === 'submodule'
+      ? null
+      : `${urls.web}/${repo.fullName}/${type === 'dir' ? 'tree' : 'blob'}/${ref}/${path}`
   const size = type === 'file' || type === 'symlink' ? (repo.store.blob(sha)?.length ?? 0) : 0
   return {
     name: posix.basename(path),
@@ -48,7 +59,10 @@ function itemBase(urls, repo, ref, path, sha, type) {
     url,
     html_url: htmlUrl,
     git_url: gitUrl,
-    download_url: type === 'file' || type === 'symlink' ? `https://raw.githubusercontent.com/${repo.fullName}/${ref}/${path}` : null,
+    download_url:
+      type === 'file' || type === 'symlink'
+        ? `https://raw.githubusercontent.com/${repo.fullName}/${ref}/${path}`
+        : null,
     _links: { self: url, git: gitUrl, html: htmlUrl }
   }
 }
@@ -78,7 +92,14 @@ function directory(ctx, ref, path, treeSha) {
   const entries = (repo.store.tree(treeSha) ?? []).map(entry => {
     const childPath = path === '' ? entry.name : `${path}/${entry.name}`
     const type = listedType(entry.mode)
-    const base = itemBase(urls, repo, ref, childPath, entry.sha, entry.mode === MODES.submodule ? 'submodule' : type)
+    const base = itemBase(
+      urls,
+      repo,
+      ref,
+      childPath,
+      entry.sha,
+      entry.mode === MODES.submodule ? 'submodule' : type
+    )
     return { type, ...base }
   })
   if (!wantsObject(ctx.accept)) return ok(entries)
@@ -89,7 +110,9 @@ function directory(ctx, ref, path, treeSha) {
 function submoduleUrl(repo, commit, path) {
   const entry = repo.entryAt(commit, '.gitmodules')
   const text = entry === undefined ? '' : (repo.store.blob(entry.sha)?.toString('utf8') ?? '')
-  const section = text.split(/^\[submodule /m).find(block => new RegExp(`^\\s*path\\s*=\\s*${escapeRegExp(path)}\\s*$`, 'm').test(block))
+  const section = text
+    .split(/^\[submodule /m)
+    .find(block => new RegExp(`^\\s*path\\s*=\\s*${escapeRegExp(path)}\\s*$`, 'm').test(block))
   return section?.match(/^\s*url\s*=\s*(.+?)\s*$/m)?.[1] ?? ''
 }
 
@@ -118,7 +141,11 @@ function symlink(ctx, ref, commit, path, sha) {
 /** @param {Ctx} ctx @param {string} ref @param {string} path @param {string} sha */
 function fileReply(ctx, ref, path, sha) {
   if (wantsRaw(ctx.accept)) {
-    return { status: 200, raw: /** @type {Buffer} */ (ctx.repo.store.blob(sha)), contentType: 'application/vnd.github.raw' }
+    return {
+      status: 200,
+      raw: /** @type {Buffer} */ (ctx.repo.store.blob(sha)),
+      contentType: 'application/vnd.github.raw'
+    }
   }
   return ok(fileJson(ctx.urls, ctx.repo, ref, path, sha))
 }
@@ -161,7 +188,8 @@ function checkPrecondition(repo, head, path, sha) {
     return false
   }
   if (sha === undefined || sha === null || sha === '') throw invalidRequest('sha')
-  if (String(sha).toLowerCase() !== existing.sha) throw new ApiError(409, `${path} does not match ${sha}`)
+  if (String(sha).toLowerCase() !== existing.sha)
+    throw new ApiError(409, `${path} does not match ${sha}`)
   return true
 }
 
@@ -169,7 +197,8 @@ function checkPrecondition(repo, head, path, sha) {
 function putContents(ctx) {
   const { repo, body, state } = ctx
   const path = cleanPath(ctx.params.path ?? '')
-  if (path === '' || isMalformedPath(path)) throw new ApiError(422, 'path contains a malformed path component')
+  if (path === '' || isMalformedPath(path))
+    throw new ApiError(422, 'path contains a malformed path component')
   const message = requireString(body, 'message')
   const bytes = decodeBase64(requireString(body, 'content'), 'content')
   const branch = typeof body.branch === 'string' ? body.branch : repo.defaultBranch
@@ -182,15 +211,34 @@ function putContents(ctx) {
   const mode = previous === MODES.executable ? MODES.executable : MODES.file
   const identity = commitIdentity(ctx.token, identities(body), state.now())
   const blob = repo.store.writeBlob(bytes)
-  const sha = repo.commitChanges({ parent: head, changes: [{ path, mode, sha: blob }], message, ...identity })
+  const sha = repo.commitChanges({
+    parent: head,
+    changes: [{ path, mode, sha: blob }],
+    message,
+    ...identity
+  })
   repo.refs.set(`refs/heads/${branch}`, sha)
   repo.pushedAt = state.now()
-  const { content: _content, encoding: _encoding, ...content } = fileJson(ctx.urls, repo, branch, path, blob)
+  const {
+    content: _content,
+    encoding: _encoding,
+    ...content
+  } = fileJson(ctx.urls, repo, branch, path, blob)
   return ok({ content, commit: gitCommitJson(ctx.urls, repo, sha) }, existed ? 200 : 201)
 }
 
 /** @type {Route[]} */
 export const contentRoutes = [
-  { method: 'GET', pattern: '/repos/{owner}/{repo}/contents/{+path}', access: 'read', handler: getContents },
-  { method: 'PUT', pattern: '/repos/{owner}/{repo}/contents/{+path}', access: 'write', handler: putContents }
+  {
+    method: 'GET',
+    pattern: '/repos/{owner}/{repo}/contents/{+path}',
+    access: 'read',
+    handler: getContents
+  },
+  {
+    method: 'PUT',
+    pattern: '/repos/{owner}/{repo}/contents/{+path}',
+    access: 'write',
+    handler: putContents
+  }
 ]

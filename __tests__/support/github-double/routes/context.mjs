@@ -54,7 +54,8 @@ export function protectionReasons(repo, branch) {
   const reasons = []
   const checks = protection.requiredStatusChecks
   if (checks.length === 1) reasons.push(`Required status check "${checks[0]}" is expected.`)
-  if (checks.length > 1) reasons.push(`${checks.length} of ${checks.length} required status checks are expected.`)
+  if (checks.length > 1)
+    reasons.push(`${checks.length} of ${checks.length} required status checks are expected.`)
   if (protection.requirePullRequest) reasons.push('Changes must be made through a pull request.')
   return reasons.length > 0 ? reasons.join(' ') : undefined
 }
@@ -93,9 +94,14 @@ export function identities(body) {
     const value = body?.[role]
     if (value === undefined || value === null) continue
     for (const field of ['name', 'email']) {
-      if (typeof value[field] !== 'string' || value[field] === '') throw invalidRequest(`${role}.${field}`)
+      if (typeof value[field] !== 'string' || value[field] === '')
+        throw invalidRequest(`${role}.${field}`)
     }
-    found[role] = { name: value.name, email: value.email, ...(typeof value.date === 'string' ? { date: value.date } : {}) }
+    found[role] = {
+      name: value.name,
+      email: value.email,
+      ...(typeof value.date === 'string' ? { date: value.date } : {})
+    }
   }
   return found
 }

@@ -14,7 +14,10 @@ import { accountOf } from '../identity.mjs'
 function failure(type, message, field) {
   return {
     status: 200,
-    json: { data: { [field]: null }, errors: [{ type, path: [field], locations: [{ line: 2, column: 3 }], message }] }
+    json: {
+      data: { [field]: null },
+      errors: [{ type, path: [field], locations: [{ line: 2, column: 3 }], message }]
+    }
   }
 }
 
@@ -54,10 +57,16 @@ function onPull(ctx, field, change) {
   const key = responseKey(ctx.body.query, field)
   const id = argument(ctx, 'pullRequestId')
   const found = typeof id === 'string' ? findPull(ctx, id) : undefined
-  if (!found) return failure('NOT_FOUND', `Could not resolve to a node with the global id of '${id}'`, key)
+  if (!found)
+    return failure('NOT_FOUND', `Could not resolve to a node with the global id of '${id}'`, key)
   const level = ctx.state.levelOf(ctx.token, found.repo.fullName)
-  if (level === 'unknown-token') return { status: 401, json: { message: 'Bad credentials', documentation_url: 'https://docs.github.com/graphql' } }
-  if (level === 'none') return failure('NOT_FOUND', `Could not resolve to a node with the global id of '${id}'`, key)
+  if (level === 'unknown-token')
+    return {
+      status: 401,
+      json: { message: 'Bad credentials', documentation_url: 'https://docs.github.com/graphql' }
+    }
+  if (level === 'none')
+    return failure('NOT_FOUND', `Could not resolve to a node with the global id of '${id}'`, key)
   if (level === 'read') return failure('FORBIDDEN', 'Resource not accessible by integration', key)
   const refused = change(found.repo, found.pull)
   if (refused) return refused
@@ -73,7 +82,11 @@ function onPull(ctx, field, change) {
             number: found.pull.number,
             url: `${ctx.urls.web}/${found.repo.fullName}/pull/${found.pull.number}`,
             autoMergeRequest: auto
-              ? { enabledAt: auto.enabledAt, mergeMethod: auto.mergeMethod, enabledBy: { login: auto.enabledBy } }
+              ? {
+                  enabledAt: auto.enabledAt,
+                  mergeMethod: auto.mergeMethod,
+                  enabledBy: { login: auto.enabledBy }
+                }
               : null
           }
         }
@@ -87,11 +100,26 @@ function enableAutoMerge(ctx) {
   const field = 'enablePullRequestAutoMerge'
   return onPull(ctx, field, (repo, pull) => {
     const key = responseKey(ctx.body.query, field)
-    if (!repo.allowAutoMerge) return failure('UNPROCESSABLE', 'Pull request Auto merge is not allowed for this repository', key)
-    if (pull.state !== 'open') return failure('UNPROCESSABLE', 'Pull request is not in the correct state to enable auto-merge', key)
+    if (!repo.allowAutoMerge)
+      return failure(
+        'UNPROCESSABLE',
+        'Pull request Auto merge is not allowed for this repository',
+        key
+      )
+    if (pull.state !== 'open')
+      return failure(
+        'UNPROCESSABLE',
+        'Pull request is not in the correct state to enable auto-merge',
+        key
+      )
     const method = String(argument(ctx, 'mergeMethod') ?? 'MERGE').toUpperCase()
-    if (!['MERGE', 'SQUASH', 'REBASE'].includes(method)) return failure('INVALID', `Invalid merge method ${method}`, key)
-    pull.autoMerge = { mergeMethod: method.toLowerCase(), enabledBy: accountOf(ctx.token).login, enabledAt: ctx.state.now() }
+    if (!['MERGE', 'SQUASH', 'REBASE'].includes(method))
+      return failure('INVALID', `Invalid merge method ${method}`, key)
+    pull.autoMerge = {
+      mergeMethod: method.toLowerCase(),
+      enabledBy: accountOf(ctx.token).login,
+      enabledAt: ctx.state.now()
+    }
     return undefined
   })
 }
@@ -107,17 +135,42 @@ function disableAutoMerge(ctx) {
 /** @param {Ctx} ctx @returns {Reply} */
 function graphql(ctx) {
   if (typeof ctx.body?.query !== 'string') {
-    return { status: 200, json: { errors: [{ message: 'A query attribute must be specified and must be a string.' }] } }
+    return {
+      status: 200,
+      json: { errors: [{ message: 'A query attribute must be specified and must be a string.' }] }
+    }
   }
-  if (!ctx.token) return { status: 401, json: { message: 'This endpoint requires you to be authenticated.', documentation_url: 'https://docs.github.com/graphql/guides/forming-calls-with-graphql#authenticating-with-graphql' } }
-  if (!ctx.state.knowsToken(ctx.token)) return { status: 401, json: { message: 'Bad credentials', documentation_url: 'https://docs.github.com/graphql' } }
+  if (!ctx.token)
+    return {
+      status: 401,
+      json: {
+        message: 'This endpoint requires you to be authenticated.',
+        documentation_url:
+          'https://docs.github.com/graphql/guides/forming-calls-with-graphql#authenticating-with-graphql'
+      }
+    }
+  if (!ctx.state.knowsToken(ctx.token))
+    return {
+      status: 401,
+      json: { message: 'Bad credentials', documentation_url: 'https://docs.github.com/graphql' }
+    }
   if (/\benablePullRequestAutoMerge\b/.test(ctx.body.query)) return enableAutoMerge(ctx)
   if (/\bdisablePullRequestAutoMerge\b/.test(ctx.body.query)) return disableAutoMerge(ctx)
   return {
     status: 200,
-    json: { errors: [{ type: 'DOUBLE_UNSUPPORTED', message: 'The GitHub double only implements enablePullRequestAutoMerge and disablePullRequestAutoMerge.' }] }
+    json: {
+      errors: [
+        {
+          type: 'DOUBLE_UNSUPPORTED',
+          message:
+            'The GitHub double only implements enablePullRequestAutoMerge and disablePullRequestAutoMerge.'
+        }
+      ]
+    }
   }
 }
 
 /** @type {Route[]} */
-export const graphqlRoutes = [{ method: 'POST', pattern: '/graphql', access: 'self', handler: graphql }]
+export const graphqlRoutes = [
+  { method: 'POST', pattern: '/graphql', access: 'self', handler: graphql }
+]

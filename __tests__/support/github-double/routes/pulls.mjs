@@ -25,7 +25,12 @@ export function pullStats(repo, pull) {
   const baseTree = base === undefined ? undefined : repo.treeOf(base)
   const headTree = /** @type {string} */ (repo.treeOf(headSha))
   const diffs = diffTrees(repo.store, baseTree, headTree)
-  const merged = mergeTrees(repo.store, /** @type {string} */ (repo.treeOf(baseSha)), headTree, baseTree)
+  const merged = mergeTrees(
+    repo.store,
+    /** @type {string} */ (repo.treeOf(baseSha)),
+    headTree,
+    baseTree
+  )
   return {
     headSha,
     baseSha,
@@ -58,11 +63,18 @@ function openDuplicate(repo, headRef, baseRef) {
 
 /** @param {Repo} repo @param {string} headRef */
 const alreadyExists = (repo, headRef) =>
-  validationFailed([{ resource: 'PullRequest', code: 'custom', message: `A pull request already exists for ${repo.owner}:${headRef}.` }])
+  validationFailed([
+    {
+      resource: 'PullRequest',
+      code: 'custom',
+      message: `A pull request already exists for ${repo.owner}:${headRef}.`
+    }
+  ])
 
 /** `owner:branch` or `branch`; another owner is a fork, which the double does not host. @param {Repo} repo @param {unknown} head */
 function headBranch(repo, head) {
-  if (typeof head !== 'string' || head === '') throw validationFailed([{ resource: 'PullRequest', field: 'head', code: 'missing_field' }])
+  if (typeof head !== 'string' || head === '')
+    throw validationFailed([{ resource: 'PullRequest', field: 'head', code: 'missing_field' }])
   const colon = head.indexOf(':')
   if (colon < 0) return head
   if (head.slice(0, colon).toLowerCase() !== repo.owner.toLowerCase()) {
@@ -83,14 +95,21 @@ function createPull(ctx) {
     throw validationFailed([{ resource: 'PullRequest', field: 'base', code: 'invalid' }])
   }
   const headSha = repo.branchHead(headRef)
-  if (headSha === undefined) throw validationFailed([{ resource: 'PullRequest', field: 'head', code: 'invalid' }])
+  if (headSha === undefined)
+    throw validationFailed([{ resource: 'PullRequest', field: 'head', code: 'invalid' }])
   if (typeof body.title !== 'string' || body.title === '') {
     throw validationFailed([{ resource: 'PullRequest', field: 'title', code: 'missing_field' }])
   }
   if (openDuplicate(repo, headRef, baseRef)) throw alreadyExists(repo, headRef)
   const baseSha = /** @type {string} */ (repo.branchHead(baseRef))
   if (commitsBetween(repo.store, baseSha, headSha).length === 0) {
-    throw validationFailed([{ resource: 'PullRequest', code: 'custom', message: `No commits between ${baseRef} and ${headRef}` }])
+    throw validationFailed([
+      {
+        resource: 'PullRequest',
+        code: 'custom',
+        message: `No commits between ${baseRef} and ${headRef}`
+      }
+    ])
   }
   const id = state.newId()
   const now = state.now()
@@ -128,7 +147,11 @@ function createPull(ctx) {
 /** @param {Ctx} ctx @param {PullRequest[]} pulls */
 function sortPulls(ctx, pulls) {
   const key = ctx.query.sort === 'updated' ? 'updatedAt' : 'createdAt'
-  const direction = ctx.query.direction ?? (ctx.query.sort === undefined || ctx.query.sort === 'created' || ctx.query.sort === 'updated' ? 'desc' : 'asc')
+  const direction =
+    ctx.query.direction ??
+    (ctx.query.sort === undefined || ctx.query.sort === 'created' || ctx.query.sort === 'updated'
+      ? 'desc'
+      : 'asc')
   const sorted = [...pulls].sort((a, b) => a[key].localeCompare(b[key]) || a.number - b.number)
   return direction === 'asc' ? sorted : sorted.reverse()
 }
@@ -158,7 +181,9 @@ function listPulls(ctx) {
   if (query.head?.includes(':')) {
     const [owner, ...rest] = query.head.split(':')
     const branch = rest.join(':')
-    pulls = pulls.filter(p => owner.toLowerCase() === repo.owner.toLowerCase() && p.headRef === branch)
+    pulls = pulls.filter(
+      p => owner.toLowerCase() === repo.owner.toLowerCase() && p.headRef === branch
+    )
   }
   if (query.base) pulls = pulls.filter(p => p.baseRef === query.base)
   const perPage = Math.min(Math.max(Number(query.per_page ?? 30) || 30, 1), 100)
@@ -182,7 +207,8 @@ function updatePull(ctx) {
   if (typeof body?.title === 'string') pull.title = body.title
   if (typeof body?.body === 'string') pull.body = body.body
   if (typeof body?.base === 'string') {
-    if (repo.branchHead(body.base) === undefined) throw validationFailed([{ resource: 'PullRequest', field: 'base', code: 'invalid' }])
+    if (repo.branchHead(body.base) === undefined)
+      throw validationFailed([{ resource: 'PullRequest', field: 'base', code: 'invalid' }])
     pull.baseRef = body.base
   }
   if (body?.state === 'closed' && pull.state === 'open') {
@@ -209,7 +235,11 @@ function mergePull(ctx) {
     throw new ApiError(409, 'Head branch was modified. Review and try the merge again.')
   }
   const checks = repo.protectionOf(pull.baseRef)?.requiredStatusChecks ?? []
-  if (checks.length > 0) throw new ApiError(405, `${checks.length} of ${checks.length} required status checks are expected.`)
+  if (checks.length > 0)
+    throw new ApiError(
+      405,
+      `${checks.length} of ${checks.length} required status checks are expected.`
+    )
   const method = body?.merge_method ?? 'merge'
   if (!['merge', 'squash', 'rebase'].includes(method)) {
     throw validationFailed([{ resource: 'PullRequest', field: 'merge_method', code: 'invalid' }])
@@ -240,11 +270,21 @@ function mergeCommit(ctx, pull, stats, method) {
   const login = accountOf(ctx.token).login
   const author = { name: login, email: `${login}@users.noreply.github.com`, date: now }
   const committer = { name: 'GitHub', email: 'noreply@github.com', date: now }
-  const ancestorTree = stats.mergeBaseSha === undefined ? undefined : repo.treeOf(stats.mergeBaseSha)
-  const merged = mergeTrees(repo.store, /** @type {string} */ (repo.treeOf(stats.baseSha)), /** @type {string} */ (repo.treeOf(stats.headSha)), ancestorTree)
+  const ancestorTree =
+    stats.mergeBaseSha === undefined ? undefined : repo.treeOf(stats.mergeBaseSha)
+  const merged = mergeTrees(
+    repo.store,
+    /** @type {string} */ (repo.treeOf(stats.baseSha)),
+    /** @type {string} */ (repo.treeOf(stats.headSha)),
+    ancestorTree
+  )
   if (merged.conflicts.length > 0) throw new ApiError(405, 'Pull Request is not mergeable')
   if (method === 'rebase') return replay(repo, stats, committer)
-  const title = body?.commit_title ?? (method === 'merge' ? `Merge pull request #${pull.number} from ${repo.owner}/${pull.headRef}` : `${pull.title} (#${pull.number})`)
+  const title =
+    body?.commit_title ??
+    (method === 'merge'
+      ? `Merge pull request #${pull.number} from ${repo.owner}/${pull.headRef}`
+      : `${pull.title} (#${pull.number})`)
   const detail = body?.commit_message ?? (method === 'merge' ? pull.title : '')
   const parents = method === 'merge' ? [stats.baseSha, stats.headSha] : [stats.baseSha]
   const message = detail ? `${title}\n\n${detail}` : title
@@ -258,11 +298,27 @@ function mergeCommit(ctx, pull, stats, method) {
 function replay(repo, stats, committer) {
   let current = stats.baseSha
   for (const sha of commitsBetween(repo.store, stats.baseSha, stats.headSha)) {
-    const commit = /** @type {NonNullable<ReturnType<Repo['store']['commit']>>} */ (repo.store.commit(sha))
+    const commit = /** @type {NonNullable<ReturnType<Repo['store']['commit']>>} */ (
+      repo.store.commit(sha)
+    )
     const parentTree = commit.parents[0] === undefined ? undefined : repo.treeOf(commit.parents[0])
-    const step = mergeTrees(repo.store, /** @type {string} */ (repo.treeOf(current)), commit.tree, parentTree)
+    const step = mergeTrees(
+      repo.store,
+      /** @type {string} */ (repo.treeOf(current)),
+      commit.tree,
+      parentTree
+    )
     if (step.conflicts.length > 0) throw new ApiError(405, 'Pull Request is not mergeable')
-    current = repo.store.writeCommit({ tree: step.tree, parents: [current], author: commit.author, committer, message: commit.message }, true)
+    current = repo.store.writeCommit(
+      {
+        tree: step.tree,
+        parents: [current],
+        author: commit.author,
+        committer,
+        message: commit.message
+      },
+      true
+    )
   }
   return current
 }
@@ -270,8 +326,11 @@ function replay(repo, stats, committer) {
 /** Label names from either body form GitHub takes: `{ labels: [...] }` or a bare array. @param {any} body */
 function labelNames(body) {
   const list = Array.isArray(body) ? body : body?.labels
-  if (!Array.isArray(list)) throw validationFailed([{ resource: 'Label', field: 'labels', code: 'missing_field' }])
-  return list.map(item => (typeof item === 'string' ? item : item?.name)).filter(name => typeof name === 'string' && name.trim() !== '')
+  if (!Array.isArray(list))
+    throw validationFailed([{ resource: 'Label', field: 'labels', code: 'missing_field' }])
+  return list
+    .map(item => (typeof item === 'string' ? item : item?.name))
+    .filter(name => typeof name === 'string' && name.trim() !== '')
 }
 
 /** @param {Ctx} ctx */
@@ -281,11 +340,21 @@ function addLabels(ctx) {
   for (const name of labelNames(ctx.body)) {
     const key = name.toLowerCase()
     // Like GitHub, an unknown label is created (grey, no description) rather than refused.
-    if (!repo.labels.has(key)) repo.labels.set(key, { id: state.newId(), name, color: 'ededed', description: null })
-    if (!pull.labels.some(l => l.toLowerCase() === key)) pull.labels.push(/** @type {{ name: string }} */ (repo.labels.get(key)).name)
+    if (!repo.labels.has(key))
+      repo.labels.set(key, { id: state.newId(), name, color: 'ededed', description: null })
+    if (!pull.labels.some(l => l.toLowerCase() === key))
+      pull.labels.push(/** @type {{ name: string }} */ (repo.labels.get(key)).name)
   }
   pull.updatedAt = state.now()
-  return ok(pull.labels.map(name => labelJson(ctx.urls, repo, /** @type {import('../repo.mjs').Label} */ (repo.labels.get(name.toLowerCase())))))
+  return ok(
+    pull.labels.map(name =>
+      labelJson(
+        ctx.urls,
+        repo,
+        /** @type {import('../repo.mjs').Label} */ (repo.labels.get(name.toLowerCase()))
+      )
+    )
+  )
 }
 
 /** @param {unknown} value @param {string} field */
@@ -306,9 +375,14 @@ function requestReviewers(ctx) {
   if (reviewers.some(login => login.toLowerCase() === pull.user.toLowerCase())) {
     throw new ApiError(422, 'Review cannot be requested from pull request author.')
   }
-  const strangers = repo.collaborators === null ? [] : reviewers.filter(login => !repo.collaborators?.has(login.toLowerCase()))
-  const unknownTeams = repo.teams === null ? [] : teams.filter(slug => !repo.teams?.has(slug.toLowerCase()))
-  if (strangers.length > 0 || unknownTeams.length > 0) throw new ApiError(422, COLLABORATORS_ONLY(repo))
+  const strangers =
+    repo.collaborators === null
+      ? []
+      : reviewers.filter(login => !repo.collaborators?.has(login.toLowerCase()))
+  const unknownTeams =
+    repo.teams === null ? [] : teams.filter(slug => !repo.teams?.has(slug.toLowerCase()))
+  if (strangers.length > 0 || unknownTeams.length > 0)
+    throw new ApiError(422, COLLABORATORS_ONLY(repo))
   for (const login of reviewers) if (!pull.reviewers.includes(login)) pull.reviewers.push(login)
   for (const slug of teams) if (!pull.teamReviewers.includes(slug)) pull.teamReviewers.push(slug)
   pull.updatedAt = ctx.state.now()
@@ -320,7 +394,9 @@ function addAssignees(ctx) {
   const { repo } = ctx
   const pull = findPull(ctx, 'issue_number')
   const wanted = stringList(ctx.body?.assignees, 'assignees')
-  const assignable = wanted.filter(login => repo.collaborators === null || repo.collaborators.has(login.toLowerCase()))
+  const assignable = wanted.filter(
+    login => repo.collaborators === null || repo.collaborators.has(login.toLowerCase())
+  )
   for (const login of assignable) {
     if (!pull.assignees.includes(login) && pull.assignees.length < 10) pull.assignees.push(login)
   }
@@ -332,10 +408,40 @@ function addAssignees(ctx) {
 export const pullRoutes = [
   { method: 'GET', pattern: '/repos/{owner}/{repo}/pulls', access: 'read', handler: listPulls },
   { method: 'POST', pattern: '/repos/{owner}/{repo}/pulls', access: 'write', handler: createPull },
-  { method: 'GET', pattern: '/repos/{owner}/{repo}/pulls/{pull_number}', access: 'read', handler: getPull },
-  { method: 'PATCH', pattern: '/repos/{owner}/{repo}/pulls/{pull_number}', access: 'write', handler: updatePull },
-  { method: 'PUT', pattern: '/repos/{owner}/{repo}/pulls/{pull_number}/merge', access: 'write', handler: mergePull },
-  { method: 'POST', pattern: '/repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers', access: 'write', handler: requestReviewers },
-  { method: 'POST', pattern: '/repos/{owner}/{repo}/issues/{issue_number}/labels', access: 'write', handler: addLabels },
-  { method: 'POST', pattern: '/repos/{owner}/{repo}/issues/{issue_number}/assignees', access: 'write', handler: addAssignees }
+  {
+    method: 'GET',
+    pattern: '/repos/{owner}/{repo}/pulls/{pull_number}',
+    access: 'read',
+    handler: getPull
+  },
+  {
+    method: 'PATCH',
+    pattern: '/repos/{owner}/{repo}/pulls/{pull_number}',
+    access: 'write',
+    handler: updatePull
+  },
+  {
+    method: 'PUT',
+    pattern: '/repos/{owner}/{repo}/pulls/{pull_number}/merge',
+    access: 'write',
+    handler: mergePull
+  },
+  {
+    method: 'POST',
+    pattern: '/repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers',
+    access: 'write',
+    handler: requestReviewers
+  },
+  {
+    method: 'POST',
+    pattern: '/repos/{owner}/{repo}/issues/{issue_number}/labels',
+    access: 'write',
+    handler: addLabels
+  },
+  {
+    method: 'POST',
+    pattern: '/repos/{owner}/{repo}/issues/{issue_number}/assignees',
+    access: 'write',
+    handler: addAssignees
+  }
 ]

@@ -65,7 +65,9 @@ function getCommit(ctx) {
   const { repo, urls } = ctx
   const ref = ctx.params.ref
   const sha = resolveOr(repo, ref, () => new ApiError(422, `No commit found for SHA: ${ref}`))
-  const commit = /** @type {NonNullable<ReturnType<Repo['store']['commit']>>} */ (repo.store.commit(sha))
+  const commit = /** @type {NonNullable<ReturnType<Repo['store']['commit']>>} */ (
+    repo.store.commit(sha)
+  )
   const parentTree = commit.parents[0] === undefined ? undefined : repo.treeOf(commit.parents[0])
   const diffs = diffTrees(repo.store, parentTree, commit.tree)
   const additions = diffs.reduce((sum, d) => sum + d.additions, 0)
@@ -87,7 +89,9 @@ function compare(ctx) {
   const head = resolveOr(repo, basehead.slice(split + 3))
   const verdict = compareCommits(repo.store, base, head)
   if (verdict.mergeBase === undefined) {
-    throw notFound(`No common ancestor between ${basehead.slice(0, split)} and ${basehead.slice(split + 3)}.`)
+    throw notFound(
+      `No common ancestor between ${basehead.slice(0, split)} and ${basehead.slice(split + 3)}.`
+    )
   }
   const api = repoUrl(urls, repo)
   const html = `${urls.web}/${repo.fullName}/compare/${basehead}`
@@ -108,7 +112,9 @@ function compare(ctx) {
     ahead_by: verdict.ahead.length,
     behind_by: verdict.behind.length,
     total_commits: verdict.ahead.length,
-    commits: verdict.ahead.slice(0, MAX_COMPARE_COMMITS).map(sha => restCommitJson(urls, repo, sha)),
+    commits: verdict.ahead
+      .slice(0, MAX_COMPARE_COMMITS)
+      .map(sha => restCommitJson(urls, repo, sha)),
     files: filesJson(urls, repo, diffs, head)
   })
 }
@@ -116,7 +122,22 @@ function compare(ctx) {
 /** @type {Route[]} */
 export const repoRoutes = [
   { method: 'GET', pattern: '/repos/{owner}/{repo}', access: 'read', handler: getRepo },
-  { method: 'GET', pattern: '/repos/{owner}/{repo}/branches/{+branch}', access: 'read', handler: getBranch },
-  { method: 'GET', pattern: '/repos/{owner}/{repo}/commits/{+ref}', access: 'read', handler: getCommit },
-  { method: 'GET', pattern: '/repos/{owner}/{repo}/compare/{+basehead}', access: 'read', handler: compare }
+  {
+    method: 'GET',
+    pattern: '/repos/{owner}/{repo}/branches/{+branch}',
+    access: 'read',
+    handler: getBranch
+  },
+  {
+    method: 'GET',
+    pattern: '/repos/{owner}/{repo}/commits/{+ref}',
+    access: 'read',
+    handler: getCommit
+  },
+  {
+    method: 'GET',
+    pattern: '/repos/{owner}/{repo}/compare/{+basehead}',
+    access: 'read',
+    handler: compare
+  }
 ]
