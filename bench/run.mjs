@@ -18,7 +18,7 @@ import { historyRepo, manifestFiles, writeBareRepo, writeDoubleRepo, bareRepoPat
 import { startGitServer } from './lib/git-server.mjs'
 import { killAll, run } from './lib/proc.mjs'
 import { markdown, repoSizeChart } from './lib/report.mjs'
-import { SCENARIOS, coldStart, measure, race } from './lib/scenarios.mjs'
+import { DEFAULT_MAX_ATTEMPTS, SCENARIOS, coldStart, measure, race } from './lib/scenarios.mjs'
 import { targets } from './lib/targets.mjs'
 
 const benchDir = dirname(fileURLToPath(import.meta.url))
@@ -110,25 +110,35 @@ async function measureAll(ctx) {
   const repoSize = []
   for (const repo of REPOS) {
     const variants = ['shallow', 'sparse', ...(repo.key === 'history' ? ['full'] : [])]
-    const r = await measure(ctx, { latency: BASE_LATENCY, repo: repo.key, scenario: 'single', variants, slow: repo.slow })
+    // Warm-up runs (page cache, JIT of the servers) only here, where each repository is first used.
+    const config = { latency: BASE_LATENCY, repo: repo.key, scenario: 'single', variants, slow: repo.slow, warmup: ctx.warmup }
+    const r = await measure(ctx, config)
     repoSize.push({ ...r, repoLabel: repo.label })
   }
   const at1000 = repoSize.find(r => r.repo === '1000')
   const latency = []
   for (const ms of LATENCIES) {
-    latency.push(ms === BASE_LATENCY ? at1000 : await measure(ctx, { latency: ms, repo: '1000', scenario: 'single', variants: ['shallow'] }))
+    const config = { latency: ms, repo: '1000', scenario: 'single', variants: ['shallow'], warmup: 0 }
+    latency.push(ms === BASE_LATENCY ? at1000 : await measure(ctx, config))
   }
   const scenarios = []
   for (const scenario of Object.keys(SCENARIOS)) {
-    const r = scenario === 'single' ? at1000 : await measure(ctx, { latency: BASE_LATENCY, repo: '1000', scenario, variants: ['shallow'] })
+    const config = { latency: BASE_LATENCY, repo: '1000', scenario, variants: ['shallow'], warmup: 0 }
+    const r = scenario === 'single' ? at1000 : await measure(ctx, config)
     const files = SCENARIOS[scenario].paths.length
     const requestTarget = scenario === 'single' ? '2' : scenario === 'multi' ? `≤ ${files + 4}` : '—'
     scenarios.push({ ...r, scenario, label: SCENARIOS[scenario].label, files, requestTarget })
   }
   const concurrency = []
-  for (const approach of ['action', 'shallow']) {
-    concurrency.push(await race(ctx, { approach, latency: BASE_LATENCY, round: 1 }))
-    progress(`20 concurrent pipelines: ${approach}`)
+  // The default budget for both, then the action with a larger one (what it takes to land all).
+  const races = [
+    { approach: 'action', maxAttempts: DEFAULT_MAX_ATTEMPTS },
+    { approach: 'shallow', maxAttempts: DEFAULT_MAX_ATTEMPTS },
+    { approach: 'action', maxAttempts: 2 * DEFAULT_MAX_ATTEMPTS }
+  ]
+  for (const r of races) {
+    concurrency.push(await race(ctx, { ...r, latency: BASE_LATENCY, round: 1 }))
+    progress(`20 concurrent pipelines: ${r.approach}, ${r.maxAttempts} attempts`)
   }
   const cold = await coldStart(ctx)
   const bundleBytes = statSync(ctx.entry).size

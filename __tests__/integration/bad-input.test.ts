@@ -36,10 +36,16 @@ const FILES: Record<string, string> = {
   'apps/api/deployment.yaml': DEPLOYMENT,
   'apps/api/values.yaml': 'image:\n  repository: ghcr.io/acme/api\n  tag: [1.3.0\nreplicas: 2\n',
   'apps/api/values-good.yaml': 'image:\n  repository: ghcr.io/acme/api\n  tag: 1.3.0\n',
-  'apps/api/broken.yaml': 'spec:\n  containers:\n    - image: ghcr.io/acme/api:1.3.0\n   - name: x\n'
+  'apps/api/broken.yaml':
+    'spec:\n  containers:\n    - image: ghcr.io/acme/api:1.3.0\n   - name: x\n'
 }
 const PATHS = Object.keys(FILES)
-const OK = { image: 'ghcr.io/acme/api', tag: '1.4.0', path: 'apps/api/kustomization.yaml', branch: 'main' }
+const OK = {
+  image: 'ghcr.io/acme/api',
+  tag: '1.4.0',
+  path: 'apps/api/kustomization.yaml',
+  branch: 'main'
+}
 
 /** What a failed run must look like apart from its error lines. */
 function failure(double: GitHubDouble, run: Awaited<ReturnType<typeof handoff>>) {
@@ -101,7 +107,10 @@ describe('input errors: reported together, before any request', () => {
     },
     {
       name: 'paths with "..", absolute, backslash and under .github/: one error each',
-      inputs: { ...OK, path: '../other/kustomization.yaml\n/etc/passwd\napps\\api\\values.yaml\n.github/workflows/deploy.yml' },
+      inputs: {
+        ...OK,
+        path: '../other/kustomization.yaml\n/etc/passwd\napps\\api\\values.yaml\n.github/workflows/deploy.yml'
+      },
       errors: [
         'Input "path": path "../other/kustomization.yaml" contains a ".." segment — Give a path relative to the manifest repository root, e.g. "apps/api/overlays/dev/kustomization.yaml".',
         'Input "path": path "/etc/passwd" is absolute — Give a path relative to the manifest repository root, e.g. "apps/api/overlays/dev/kustomization.yaml".',
@@ -126,12 +135,16 @@ describe('input errors: reported together, before any request', () => {
     {
       name: 'bad max-attempts',
       inputs: { ...OK, 'max-attempts': 'many' },
-      errors: ['Input "max-attempts" "many": is not a whole number from 1 to 20 — Use e.g. max-attempts: 5.']
+      errors: [
+        'Input "max-attempts" "many": is not a whole number from 1 to 20 — Use e.g. max-attempts: 5.'
+      ]
     },
     {
       name: 'max-attempts out of range',
       inputs: { ...OK, 'max-attempts': '0' },
-      errors: ['Input "max-attempts" "0": is not a whole number from 1 to 20 — Use e.g. max-attempts: 5.']
+      errors: [
+        'Input "max-attempts" "0": is not a whole number from 1 to 20 — Use e.g. max-attempts: 5.'
+      ]
     },
     {
       name: 'only-newer: semver with a tag that is not a semantic version',
@@ -175,7 +188,15 @@ describe('input errors: reported together, before any request', () => {
     },
     {
       name: 'every problem of one run at once',
-      inputs: { ...OK, image: 'ghcr.io/acme/api', tag: 'latest', digest: 'md5:x', path: '../x.yaml', mode: 'merge', 'max-attempts': '-1' },
+      inputs: {
+        ...OK,
+        image: 'ghcr.io/acme/api',
+        tag: 'latest',
+        digest: 'md5:x',
+        path: '../x.yaml',
+        mode: 'merge',
+        'max-attempts': '-1'
+      },
       errors: [
         'Input "digest" "md5:x": is not a valid digest — Use sha256:<64 lowercase hex characters>, e.g. the digest output of docker/build-push-action.',
         'Input "tag" "latest": is the mutable tag "latest", refused by default — Deploy an immutable tag (a version or commit SHA), or set allow-latest: true.',
@@ -190,7 +211,12 @@ describe('input errors: reported together, before any request', () => {
     await withDouble(async double => {
       double.state.createRepo(DEPLOY, { files: FILES })
       const run = await handoff(double, c.inputs)
-      expect({ ...failure(double, run), errors: annotations(run, 'error'), requests: requestsSince(double), summary: run.summary }).toEqual({
+      expect({
+        ...failure(double, run),
+        errors: annotations(run, 'error'),
+        requests: requestsSince(double),
+        summary: run.summary
+      }).toEqual({
         ...FAILED,
         errors: c.errors,
         requests: [],
@@ -221,10 +247,14 @@ describe('repository and API errors: exit 1, one actionable error, nothing lands
         {
           title: 'gitops-handoff FILE_NOT_FOUND',
           file: 'apps/api/missing.yaml',
-          message: /File "apps\/api\/missing\.yaml" not found on branch "main" of acme\/deploy\. — Check `path`: .*this action edits files; it does not create them/
+          message:
+            /File "apps\/api\/missing\.yaml" not found on branch "main" of acme\/deploy\. — Check `path`: .*this action edits files; it does not create them/
         }
       ],
-      requests: ['404 GET /repos/acme/deploy/contents/apps/api/missing.yaml', '200 GET /repos/acme/deploy/git/ref/heads/main']
+      requests: [
+        '404 GET /repos/acme/deploy/contents/apps/api/missing.yaml',
+        '200 GET /repos/acme/deploy/git/ref/heads/main'
+      ]
     },
     {
       name: 'branch missing',
@@ -248,7 +278,8 @@ describe('repository and API errors: exit 1, one actionable error, nothing lands
         {
           title: 'gitops-handoff IMAGE_NOT_FOUND',
           file: 'apps/api/deployment.yaml',
-          message: /No container image of "ghcr\.io\/acme\/api" found; the file references "ghcr\.io\/acme\/web:1\.0\.0", "redis:7" — Check `image`/
+          message:
+            /No container image of "ghcr\.io\/acme\/api" found; the file references "ghcr\.io\/acme\/web:1\.0\.0", "redis:7" — Check `image`/
         }
       ],
       requests: ['200 GET /repos/acme/deploy/contents/apps/api/deployment.yaml']
@@ -260,28 +291,35 @@ describe('repository and API errors: exit 1, one actionable error, nothing lands
         {
           title: 'gitops-handoff IMAGE_NOT_FOUND',
           file: K,
-          message: /No images entry is named "ghcr\.io\/acme\/web"; the kustomization has images entries "ghcr\.io\/acme\/api" — .*create-missing: true/
+          message:
+            /No images entry is named "ghcr\.io\/acme\/web"; the kustomization has images entries "ghcr\.io\/acme\/api" — .*create-missing: true/
         }
       ],
       requests: [`200 GET /repos/acme/deploy/contents/${K}`]
     },
     {
       name: 'YAML syntax errors in two of three files: one error each with file:line:col, nothing written',
-      inputs: { ...OK, path: 'apps/api/values-good.yaml\napps/api/values.yaml\napps/api/broken.yaml', key: 'image.tag' },
+      inputs: {
+        ...OK,
+        path: 'apps/api/values-good.yaml\napps/api/values.yaml\napps/api/broken.yaml',
+        key: 'image.tag'
+      },
       errors: [
         {
           title: 'gitops-handoff PARSE_ERROR',
           file: 'apps/api/values.yaml',
           line: '4',
           col: '1',
-          message: /^apps\/api\/values\.yaml:4:1: YAML syntax error at line 4, column 1: .* — Fix the YAML syntax/
+          message:
+            /^apps\/api\/values\.yaml:4:1: YAML syntax error at line 4, column 1: .* — Fix the YAML syntax/
         },
         {
           title: 'gitops-handoff PARSE_ERROR',
           file: 'apps/api/broken.yaml',
           line: '4',
           col: '1',
-          message: /^apps\/api\/broken\.yaml:4:1: YAML syntax error at line 4, column 1: .* — Fix the YAML syntax/
+          message:
+            /^apps\/api\/broken\.yaml:4:1: YAML syntax error at line 4, column 1: .* — Fix the YAML syntax/
         }
       ],
       requests: [
@@ -298,7 +336,8 @@ describe('repository and API errors: exit 1, one actionable error, nothing lands
       errors: [
         {
           title: 'gitops-handoff NO_MATCH',
-          message: /pattern "apps\/\*\/overlays\/prod\/kustomization\.yaml" matches no file on the branch — Check the pattern/
+          message:
+            /pattern "apps\/\*\/overlays\/prod\/kustomization\.yaml" matches no file on the branch — Check the pattern/
         }
       ],
       requests: ['200 GET /repos/acme/deploy/git/trees/main']
@@ -310,7 +349,8 @@ describe('repository and API errors: exit 1, one actionable error, nothing lands
         {
           title: 'gitops-handoff NOT_A_FILE',
           file: 'apps/api',
-          message: /Path "apps\/api" on branch "main" of acme\/deploy is a directory, not a file\. — `path` must name files/
+          message:
+            /Path "apps\/api" on branch "main" of acme\/deploy is a directory, not a file\. — `path` must name files/
         }
       ],
       requests: ['200 GET /repos/acme/deploy/contents/apps/api']
@@ -318,11 +358,13 @@ describe('repository and API errors: exit 1, one actionable error, nothing lands
     {
       name: '401: the token is not accepted',
       inputs: OK,
-      arrange: double => double.state.setPermission('ghs_someone_else_entirely_000000000000', DEPLOY, 'write'),
+      arrange: double =>
+        double.state.setPermission('ghs_someone_else_entirely_000000000000', DEPLOY, 'write'),
       errors: [
         {
           title: 'gitops-handoff BAD_CREDENTIALS',
-          message: /GitHub answered 401 "Bad credentials"\. — GitHub did not accept the token: it is empty, expired or revoked\. Pass a valid token in the `token` input/
+          message:
+            /GitHub answered 401 "Bad credentials"\. — GitHub did not accept the token: it is empty, expired or revoked\. Pass a valid token in the `token` input/
         }
       ],
       requests: [`401 GET /repos/acme/deploy/contents/${K}`]
@@ -334,10 +376,14 @@ describe('repository and API errors: exit 1, one actionable error, nothing lands
       errors: [
         {
           title: 'gitops-handoff PERMISSION_DENIED',
-          message: /GitHub answered 403 "Resource not accessible by integration"\. — The token may not do this in acme\/deploy\. It needs `contents: write`/
+          message:
+            /GitHub answered 403 "Resource not accessible by integration"\. — The token may not do this in acme\/deploy\. It needs `contents: write`/
         }
       ],
-      requests: [`200 GET /repos/acme/deploy/contents/${K}`, `403 PUT /repos/acme/deploy/contents/${K}`]
+      requests: [
+        `200 GET /repos/acme/deploy/contents/${K}`,
+        `403 PUT /repos/acme/deploy/contents/${K}`
+      ]
     },
     {
       name: '403 on the first read (SAML enforcement): no write at all',
@@ -347,12 +393,16 @@ describe('repository and API errors: exit 1, one actionable error, nothing lands
           method: 'GET',
           path: /\/contents\//,
           status: 403,
-          body: { message: 'Resource protected by organization SAML enforcement. You must grant your Personal Access token access to this organization.' }
+          body: {
+            message:
+              'Resource protected by organization SAML enforcement. You must grant your Personal Access token access to this organization.'
+          }
         }),
       errors: [
         {
           title: 'gitops-handoff PERMISSION_DENIED',
-          message: /GitHub answered 403 "Resource protected by organization SAML enforcement\..*"\. — The token may not do this in acme\/deploy/
+          message:
+            /GitHub answered 403 "Resource protected by organization SAML enforcement\..*"\. — The token may not do this in acme\/deploy/
         }
       ],
       requests: [`403 GET /repos/acme/deploy/contents/${K}`]
@@ -367,10 +417,15 @@ describe('repository and API errors: exit 1, one actionable error, nothing lands
       errors: [
         {
           title: 'gitops-handoff NOT_FOUND',
-          message: /GitHub answered 404 "Not Found"\. — Check the spelling of `manifest-repo` \("acme\/deploy"\).*use a fine-grained PAT or a GitHub App token/
+          message:
+            /GitHub answered 404 "Not Found"\. — Check the spelling of `manifest-repo` \("acme\/deploy"\).*use a fine-grained PAT or a GitHub App token/
         }
       ],
-      requests: [`404 GET /repos/acme/deploy/contents/${K}`, '404 GET /repos/acme/deploy/git/ref/heads/main', '404 GET /repos/acme/deploy']
+      requests: [
+        `404 GET /repos/acme/deploy/contents/${K}`,
+        '404 GET /repos/acme/deploy/git/ref/heads/main',
+        '404 GET /repos/acme/deploy'
+      ]
     },
     {
       name: 'branch protection: the refusal names mode: pull-request',
@@ -379,19 +434,25 @@ describe('repository and API errors: exit 1, one actionable error, nothing lands
       errors: [
         {
           title: 'gitops-handoff BRANCH_PROTECTED',
-          message: /GitHub answered 409 "Could not update file: .*Changes must be made through a pull request\.".* — Branch "main" of acme\/deploy is protected .*Use `mode: pull-request`/
+          message:
+            /GitHub answered 409 "Could not update file: .*Changes must be made through a pull request\.".* — Branch "main" of acme\/deploy is protected .*Use `mode: pull-request`/
         }
       ],
-      requests: [`200 GET /repos/acme/deploy/contents/${K}`, `409 PUT /repos/acme/deploy/contents/${K}`]
+      requests: [
+        `200 GET /repos/acme/deploy/contents/${K}`,
+        `409 PUT /repos/acme/deploy/contents/${K}`
+      ]
     },
     {
       name: 'a persistent 502 is retried, then reported',
       inputs: OK,
-      arrange: double => double.faults.add({ method: 'GET', path: /\/contents\//, status: 502, times: 10 }),
+      arrange: double =>
+        double.faults.add({ method: 'GET', path: /\/contents\//, status: 502, times: 10 }),
       errors: [
         {
           title: 'gitops-handoff GITHUB_ERROR',
-          message: /GitHub answered 502 .* — GitHub failed on its side \(the request was already retried\)/
+          message:
+            /GitHub answered 502 .* — GitHub failed on its side \(the request was already retried\)/
         }
       ],
       requests: [1, 2, 3, 4].map(() => `502 GET /repos/acme/deploy/contents/${K}`)
@@ -403,7 +464,9 @@ describe('repository and API errors: exit 1, one actionable error, nothing lands
       double.state.createRepo(DEPLOY, { files: FILES })
       c.arrange?.(double)
       const run = await handoff(double, c.inputs)
-      const requests = double.log.entries.map(e => `${e.status} ${e.method} ${e.path}`.replace(/[0-9a-f]{40}/, '<sha>'))
+      const requests = double.log.entries.map(e =>
+        `${e.status} ${e.method} ${e.path}`.replace(/[0-9a-f]{40}/, '<sha>')
+      )
       expect({ ...failure(double, run), errors: errorAnnotations(run), requests }).toEqual({
         ...FAILED,
         errors: c.errors.map(e => ({ ...e, message: expect.stringMatching(e.message) })),
@@ -417,8 +480,14 @@ describe('the token stays secret', () => {
   it('is masked and never printed, even when debug logging shows every request', async () => {
     await withDouble(async double => {
       double.state.createRepo(DEPLOY, { files: FILES })
-      double.faults.add({ method: 'PUT', status: 401, body: { message: `Bad credentials for token ${TOKEN}` } })
-      const run = await handoff(double, OK, { env: { RUNNER_DEBUG: '1', ACTIONS_STEP_DEBUG: 'true' } })
+      double.faults.add({
+        method: 'PUT',
+        status: 401,
+        body: { message: `Bad credentials for token ${TOKEN}` }
+      })
+      const run = await handoff(double, OK, {
+        env: { RUNNER_DEBUG: '1', ACTIONS_STEP_DEBUG: 'true' }
+      })
       expect({
         code: run.code,
         masked: run.commands.filter(c => c.command === 'add-mask').map(c => c.message),

@@ -90,11 +90,15 @@ const C = (p: string) => `/repos/acme/deploy/contents/${p}`
 /** One byte-level replacement a scenario expects in a file: `from` must occur exactly once. */
 type Edit = readonly [path: string, from: string, to: string]
 
-function expectedFiles(files: Record<string, string>, edits: readonly Edit[]): Record<string, string> {
+function expectedFiles(
+  files: Record<string, string>,
+  edits: readonly Edit[]
+): Record<string, string> {
   const out = { ...files }
   for (const [file, from, to] of edits) {
     const at = out[file].indexOf(from)
-    if (at < 0 || out[file].indexOf(from, at + 1) >= 0) throw new Error(`${JSON.stringify(from)} is not once in ${file}`)
+    if (at < 0 || out[file].indexOf(from, at + 1) >= 0)
+      throw new Error(`${JSON.stringify(from)} is not once in ${file}`)
     out[file] = out[file].slice(0, at) + to + out[file].slice(at + from.length)
   }
   return out
@@ -113,7 +117,14 @@ interface Observation {
   leaks: string[]
 }
 
-function observe(double: GitHubDouble, run: RunActionResult, repo: string, from: number, base: string, paths: readonly string[]): Observation {
+function observe(
+  double: GitHubDouble,
+  run: RunActionResult,
+  repo: string,
+  from: number,
+  base: string,
+  paths: readonly string[]
+): Observation {
   const head = double.state.branchHead(repo, 'main') as string
   const o = run.outputs
   return {
@@ -168,7 +179,13 @@ const SCENARIOS: Scenario[] = [
   },
   {
     name: 'a dotenv IMAGE_TAG line (format tag-file, key IMAGE_TAG)',
-    inputs: { ...API, path: 'apps/api/release.env', format: 'tag-file', key: 'IMAGE_TAG', branch: 'main' },
+    inputs: {
+      ...API,
+      path: 'apps/api/release.env',
+      format: 'tag-file',
+      key: 'IMAGE_TAG',
+      branch: 'main'
+    },
     edits: [['apps/api/release.env', 'IMAGE_TAG=1.3.0', 'IMAGE_TAG=1.4.0']],
     message: `chore(deploy): bump api to 1.4.0${BODY}`,
     previous: '1.3.0',
@@ -193,28 +210,65 @@ const SCENARIOS: Scenario[] = [
     message: `chore(deploy): bump api to 1.4.0${BODY}`,
     previous: '1.3.0',
     changedFiles: 'charts/api/values-staging.yaml',
-    requests: [`GET ${C('charts/api/values-staging.yaml')}`, `PUT ${C('charts/api/values-staging.yaml')}`],
+    requests: [
+      `GET ${C('charts/api/values-staging.yaml')}`,
+      `PUT ${C('charts/api/values-staging.yaml')}`
+    ],
     table: [row('charts/api/values-staging.yaml', 5, 'ghcr.io/acme/api', '1.3.0', '1.4.0')]
   },
   {
     name: 'a Deployment with several containers: only the matching container changes',
     inputs: { ...API, path: 'apps/api/base/deployment.yaml', branch: 'main' },
-    edits: [['apps/api/base/deployment.yaml', 'image: ghcr.io/acme/api:1.3.0', 'image: ghcr.io/acme/api:1.4.0']],
+    edits: [
+      [
+        'apps/api/base/deployment.yaml',
+        'image: ghcr.io/acme/api:1.3.0',
+        'image: ghcr.io/acme/api:1.4.0'
+      ]
+    ],
     message: `chore(deploy): bump api to 1.4.0${BODY}`,
     previous: '1.3.0',
     changedFiles: 'apps/api/base/deployment.yaml',
-    requests: [`GET ${C('apps/api/base/deployment.yaml')}`, `PUT ${C('apps/api/base/deployment.yaml')}`],
-    table: [row('apps/api/base/deployment.yaml', 13, 'ghcr.io/acme/api', 'ghcr.io/acme/api:1.3.0', 'ghcr.io/acme/api:1.4.0')]
+    requests: [
+      `GET ${C('apps/api/base/deployment.yaml')}`,
+      `PUT ${C('apps/api/base/deployment.yaml')}`
+    ],
+    table: [
+      row(
+        'apps/api/base/deployment.yaml',
+        13,
+        'ghcr.io/acme/api',
+        'ghcr.io/acme/api:1.3.0',
+        'ghcr.io/acme/api:1.4.0'
+      )
+    ]
   },
   {
     name: 'tag + digest → name:tag@digest',
     inputs: { ...API, digest: DIGEST, path: 'apps/api/base/deployment.yaml', branch: 'main' },
-    edits: [['apps/api/base/deployment.yaml', 'image: ghcr.io/acme/api:1.3.0', `image: ghcr.io/acme/api:1.4.0@${DIGEST}`]],
+    edits: [
+      [
+        'apps/api/base/deployment.yaml',
+        'image: ghcr.io/acme/api:1.3.0',
+        `image: ghcr.io/acme/api:1.4.0@${DIGEST}`
+      ]
+    ],
     message: `chore(deploy): bump api to 1.4.0${BODY}`,
     previous: '1.3.0',
     changedFiles: 'apps/api/base/deployment.yaml',
-    requests: [`GET ${C('apps/api/base/deployment.yaml')}`, `PUT ${C('apps/api/base/deployment.yaml')}`],
-    table: [row('apps/api/base/deployment.yaml', 13, 'ghcr.io/acme/api', 'ghcr.io/acme/api:1.3.0', `ghcr.io/acme/api:1.4.0@${DIGEST}`)]
+    requests: [
+      `GET ${C('apps/api/base/deployment.yaml')}`,
+      `PUT ${C('apps/api/base/deployment.yaml')}`
+    ],
+    table: [
+      row(
+        'apps/api/base/deployment.yaml',
+        13,
+        'ghcr.io/acme/api',
+        'ghcr.io/acme/api:1.3.0',
+        `ghcr.io/acme/api:1.4.0@${DIGEST}`
+      )
+    ]
   },
   {
     // N files with `branch` given: ref GET, recursive tree GET, N blob GETs, tree POST,
@@ -247,10 +301,19 @@ const SCENARIOS: Scenario[] = [
   {
     name: 'a glob over three overlays: one tree listing, one commit for all matches',
     inputs: { ...API, path: 'apps/api/overlays/*/kustomization.yaml', branch: 'main' },
-    edits: ['dev', 'prod', 'staging'].map(env => [`apps/api/overlays/${env}/kustomization.yaml`, 'newTag: "1.3.0"', 'newTag: "1.4.0"'] as const),
+    edits: ['dev', 'prod', 'staging'].map(
+      env =>
+        [
+          `apps/api/overlays/${env}/kustomization.yaml`,
+          'newTag: "1.3.0"',
+          'newTag: "1.4.0"'
+        ] as const
+    ),
     message: `chore(deploy): bump api to 1.4.0${BODY}`,
     previous: '1.3.0',
-    changedFiles: ['dev', 'prod', 'staging'].map(env => `apps/api/overlays/${env}/kustomization.yaml`).join('\n'),
+    changedFiles: ['dev', 'prod', 'staging']
+      .map(env => `apps/api/overlays/${env}/kustomization.yaml`)
+      .join('\n'),
     requests: [
       'GET /repos/acme/deploy/git/trees/main',
       'GET /repos/acme/deploy/git/ref/heads/main',
@@ -262,7 +325,9 @@ const SCENARIOS: Scenario[] = [
       'POST /repos/acme/deploy/git/commits',
       'PATCH /repos/acme/deploy/git/refs/heads/main'
     ],
-    table: ['dev', 'prod', 'staging'].map(env => row(`apps/api/overlays/${env}/kustomization.yaml`, 8, 'ghcr.io/acme/api', '1.3.0', '1.4.0'))
+    table: ['dev', 'prod', 'staging'].map(env =>
+      row(`apps/api/overlays/${env}/kustomization.yaml`, 8, 'ghcr.io/acme/api', '1.3.0', '1.4.0')
+    )
   },
   {
     name: '`images`: several images in one file, one commit',
@@ -275,7 +340,10 @@ const SCENARIOS: Scenario[] = [
     previous: '1.3.0',
     changedFiles: DEV,
     requests: [`GET ${C(DEV)}`, `PUT ${C(DEV)}`],
-    table: [row(DEV, 8, 'ghcr.io/acme/api', '1.3.0', '1.4.0'), row(DEV, 10, 'ghcr.io/acme/web', '2.0.0', '2.1.0')]
+    table: [
+      row(DEV, 8, 'ghcr.io/acme/api', '1.3.0', '1.4.0'),
+      row(DEV, 10, 'ghcr.io/acme/web', '2.0.0', '2.1.0')
+    ]
   },
   {
     name: 'commit message template: every placeholder',
@@ -284,7 +352,8 @@ const SCENARIOS: Scenario[] = [
       digest: DIGEST,
       path: 'apps/api/IMAGE_TAG',
       branch: 'main',
-      'commit-message': 'deploy {name} {tag} [skip ci]\n\nimage={image} digest={digest} previous={previous} files={files}\nfrom {source-repo}@{source-sha} in {run-url} {unknown}'
+      'commit-message':
+        'deploy {name} {tag} [skip ci]\n\nimage={image} digest={digest} previous={previous} files={files}\nfrom {source-repo}@{source-sha} in {run-url} {unknown}'
     },
     edits: [['apps/api/IMAGE_TAG', '1.3.0', '1.4.0']],
     message: `deploy api 1.4.0 [skip ci]\n\nimage=ghcr.io/acme/api digest=${DIGEST} previous=1.3.0 files=apps/api/IMAGE_TAG\nfrom acme/app@${DEFAULT_SHA} in https://github.com/acme/app/actions/runs/4242 {unknown}`,
@@ -308,7 +377,9 @@ const SCENARIOS: Scenario[] = [
 
 /** Blob and commit SHAs in request paths by name, so a request list reads as a shape. */
 function shaNames(requests: string[], base: string): string[] {
-  return requests.map(r => r.replace(base, '<base>').replace(/\/git\/blobs\/[0-9a-f]{40}$/, '/git/blobs/<blob>'))
+  return requests.map(r =>
+    r.replace(base, '<base>').replace(/\/git\/blobs\/[0-9a-f]{40}$/, '/git/blobs/<blob>')
+  )
 }
 
 describe('commit mode through dist/index.js', () => {
@@ -355,14 +426,26 @@ describe('commit mode through dist/index.js', () => {
         code: 0,
         errors: [],
         notices: [],
-        outputs: { 'commit-sha': '<base>', changed: 'false', 'previous-tag': '', files: '', branch: 'main', 'pr-number': '', 'pr-operation': '' },
+        outputs: {
+          'commit-sha': '<base>',
+          changed: 'false',
+          'previous-tag': '',
+          files: '',
+          branch: 'main',
+          'pr-number': '',
+          'pr-operation': ''
+        },
         files: expectedFiles(FILES, [[DEV, 'newTag: "1.3.0"', 'newTag: "1.4.0"']]),
         commits: [],
         requests: [`GET ${C(DEV)}`, 'GET /repos/acme/deploy/git/ref/heads/main'],
         table: [],
         identity: [],
         leaks: [],
-        summary: ['## gitops-handoff: already up to date', '', 'No file changes: the manifests already hold the requested images.']
+        summary: [
+          '## gitops-handoff: already up to date',
+          '',
+          'No file changes: the manifests already hold the requested images.'
+        ]
       })
       expect(base).not.toBe(head)
     })
@@ -371,7 +454,12 @@ describe('commit mode through dist/index.js', () => {
   it('dry-run: the unified diff in the log and the summary, changed=true, no commit-sha, zero writes', async () => {
     await withDouble(async double => {
       const base = double.state.createRepo(DEPLOY, { files: FILES })
-      const run = await handoff(double, { ...API, path: `${DEV}\napps/api/IMAGE_TAG`, branch: 'main', 'dry-run': 'true' })
+      const run = await handoff(double, {
+        ...API,
+        path: `${DEV}\napps/api/IMAGE_TAG`,
+        branch: 'main',
+        'dry-run': 'true'
+      })
       const diff = [
         '===================================================================',
         `--- a/${DEV}`,
@@ -395,14 +483,27 @@ describe('commit mode through dist/index.js', () => {
         ...seen,
         requests: shaNames(seen.requests, base),
         logHasDiff: includesLines(run.stdout, diff),
-        summaryHasDiff: includesLines(run.summary, ['<details open><summary>Diff (dry run)</summary>', '', '```diff', ...diff]),
+        summaryHasDiff: includesLines(run.summary, [
+          '<details open><summary>Diff (dry run)</summary>',
+          '',
+          '```diff',
+          ...diff
+        ]),
         headline: run.summary.split('\n')[0],
         writes: writesSince(double, 0).length
       }).toEqual({
         code: 0,
         errors: [],
         notices: [],
-        outputs: { 'commit-sha': '', changed: 'true', 'previous-tag': '1.3.0', files: `${DEV}\napps/api/IMAGE_TAG`, branch: 'main', 'pr-number': '', 'pr-operation': '' },
+        outputs: {
+          'commit-sha': '',
+          changed: 'true',
+          'previous-tag': '1.3.0',
+          files: `${DEV}\napps/api/IMAGE_TAG`,
+          branch: 'main',
+          'pr-number': '',
+          'pr-operation': ''
+        },
         files: FILES,
         commits: [],
         requests: [
@@ -411,7 +512,10 @@ describe('commit mode through dist/index.js', () => {
           'GET /repos/acme/deploy/git/blobs/<blob>',
           'GET /repos/acme/deploy/git/blobs/<blob>'
         ],
-        table: [row(DEV, 8, 'ghcr.io/acme/api', '1.3.0', '1.4.0'), row('apps/api/IMAGE_TAG', 1, 'ghcr.io/acme/api', '1.3.0', '1.4.0')],
+        table: [
+          row(DEV, 8, 'ghcr.io/acme/api', '1.3.0', '1.4.0'),
+          row('apps/api/IMAGE_TAG', 1, 'ghcr.io/acme/api', '1.3.0', '1.4.0')
+        ],
         identity: [],
         leaks: [],
         logHasDiff: true,
@@ -425,14 +529,28 @@ describe('commit mode through dist/index.js', () => {
   it('only-newer: semver with an older tag: a notice naming both tags, changed=false, no write', async () => {
     await withDouble(async double => {
       const base = double.state.createRepo(DEPLOY, { files: FILES })
-      const run = await handoff(double, { ...API, tag: '1.2.9', path: DEV, branch: 'main', 'only-newer': 'semver' })
+      const run = await handoff(double, {
+        ...API,
+        tag: '1.2.9',
+        path: DEV,
+        branch: 'main',
+        'only-newer': 'semver'
+      })
       expect(observe(double, run, DEPLOY, 0, base, PATHS)).toEqual({
         code: 0,
         errors: [],
         notices: [
           `Not newer: ${DEV} has ghcr.io/acme/api:1.3.0, the new tag 1.2.9 is not newer (only-newer: semver); left unchanged.`
         ],
-        outputs: { 'commit-sha': '<base>', changed: 'false', 'previous-tag': '', files: '', branch: 'main', 'pr-number': '', 'pr-operation': '' },
+        outputs: {
+          'commit-sha': '<base>',
+          changed: 'false',
+          'previous-tag': '',
+          files: '',
+          branch: 'main',
+          'pr-number': '',
+          'pr-operation': ''
+        },
         files: FILES,
         commits: [],
         requests: [`GET ${C(DEV)}`, 'GET /repos/acme/deploy/git/ref/heads/main'],
@@ -446,10 +564,24 @@ describe('commit mode through dist/index.js', () => {
   it('only-newer: semver with a newer tag writes', async () => {
     await withDouble(async double => {
       const base = double.state.createRepo(DEPLOY, { files: FILES })
-      const run = await handoff(double, { ...API, tag: 'v1.10.0', path: 'apps/api/IMAGE_TAG', branch: 'main', 'only-newer': 'semver' })
+      const run = await handoff(double, {
+        ...API,
+        tag: 'v1.10.0',
+        path: 'apps/api/IMAGE_TAG',
+        branch: 'main',
+        'only-newer': 'semver'
+      })
       const seen = observe(double, run, DEPLOY, 0, base, PATHS)
       expect({ outputs: seen.outputs, files: seen.files, notices: seen.notices }).toEqual({
-        outputs: { 'commit-sha': '<head>', changed: 'true', 'previous-tag': '1.3.0', files: 'apps/api/IMAGE_TAG', branch: 'main', 'pr-number': '', 'pr-operation': '' },
+        outputs: {
+          'commit-sha': '<head>',
+          changed: 'true',
+          'previous-tag': '1.3.0',
+          files: 'apps/api/IMAGE_TAG',
+          branch: 'main',
+          'pr-number': '',
+          'pr-operation': ''
+        },
         files: expectedFiles(FILES, [['apps/api/IMAGE_TAG', '1.3.0', 'v1.10.0']]),
         notices: []
       })
@@ -458,17 +590,35 @@ describe('commit mode through dist/index.js', () => {
 
   it('only-newer: git: a descendant of the deployed commit is written, an ancestor is not', async () => {
     await withDouble(async double => {
-      const older = double.state.createRepo('acme/app', { files: { 'src/main.go': 'package main\n' } })
-      const newer = double.state.commitFiles('acme/app', 'main', { 'src/main.go': 'package main // v2\n' }, 'v2')
-      const base = double.state.createRepo(DEPLOY, { files: { 'apps/api/IMAGE_TAG': `${older}\n` } })
-      const inputs = { image: 'ghcr.io/acme/api', path: 'apps/api/IMAGE_TAG', branch: 'main', 'only-newer': 'git' }
+      const older = double.state.createRepo('acme/app', {
+        files: { 'src/main.go': 'package main\n' }
+      })
+      const newer = double.state.commitFiles(
+        'acme/app',
+        'main',
+        { 'src/main.go': 'package main // v2\n' },
+        'v2'
+      )
+      const base = double.state.createRepo(DEPLOY, {
+        files: { 'apps/api/IMAGE_TAG': `${older}\n` }
+      })
+      const inputs = {
+        image: 'ghcr.io/acme/api',
+        path: 'apps/api/IMAGE_TAG',
+        branch: 'main',
+        'only-newer': 'git'
+      }
       const forward = await handoff(double, { ...inputs, tag: newer })
       const head = double.state.branchHead(DEPLOY, 'main') as string
       const from = mark(double)
       const back = await handoff(double, { ...inputs, tag: older.slice(0, 12) })
       expect({
         forward: { changed: forward.outputs.changed, notices: annotations(forward, 'notice') },
-        back: { changed: back.outputs.changed, notices: annotations(back, 'notice'), 'commit-sha': named(back.outputs['commit-sha'], { head }) },
+        back: {
+          changed: back.outputs.changed,
+          notices: annotations(back, 'notice'),
+          'commit-sha': named(back.outputs['commit-sha'], { head })
+        },
         file: texts(double, DEPLOY, 'main', ['apps/api/IMAGE_TAG']),
         commits: commitsSince(double, DEPLOY, 'main', base).length,
         compare: requestsSince(double, from).filter(r => r.includes('/compare/'))
@@ -491,14 +641,19 @@ describe('commit mode through dist/index.js', () => {
 
   it('manifest text is data: workflow commands in a changed line are not run', async () => {
     await withDouble(async double => {
-      const hostile = 'images:\n  - name: ghcr.io/acme/api\n    newTag: 1.3.0 # ::warning::pwned ::set-output name=changed::false\n'
+      const hostile =
+        'images:\n  - name: ghcr.io/acme/api\n    newTag: 1.3.0 # ::warning::pwned ::set-output name=changed::false\n'
       double.state.createRepo(DEPLOY, { files: { [DEV]: hostile } })
       const run = await handoff(double, { ...API, path: DEV, branch: 'main' })
       expect({
         code: run.code,
-        commands: run.commands.map(c => c.command).filter(c => !['group', 'endgroup', 'debug', 'add-mask'].includes(c)),
+        commands: run.commands
+          .map(c => c.command)
+          .filter(c => !['group', 'endgroup', 'debug', 'add-mask'].includes(c)),
         changed: run.outputs.changed,
-        printed: run.stdout.includes('+    newTag: 1.4.0 # ::warning::pwned ::set-output name=changed::false')
+        printed: run.stdout.includes(
+          '+    newTag: 1.4.0 # ::warning::pwned ::set-output name=changed::false'
+        )
       }).toEqual({ code: 0, commands: ['stop-commands'], changed: 'true', printed: true })
     })
   })
@@ -506,15 +661,33 @@ describe('commit mode through dist/index.js', () => {
   it('same-repository manifests: manifest-repo defaults to the workflow repository', async () => {
     await withDouble(async double => {
       const base = double.state.createRepo('acme/app', { files: { 'deploy/IMAGE_TAG': TAG_FILE } })
-      const run = await handoff(double, { ...API, 'manifest-repo': '', path: 'deploy/IMAGE_TAG', branch: 'main' })
+      const run = await handoff(double, {
+        ...API,
+        'manifest-repo': '',
+        path: 'deploy/IMAGE_TAG',
+        branch: 'main'
+      })
       expect(observe(double, run, 'acme/app', 0, base, ['deploy/IMAGE_TAG'])).toEqual({
         code: 0,
         errors: [],
         notices: [],
-        outputs: { 'commit-sha': '<head>', changed: 'true', 'previous-tag': '1.3.0', files: 'deploy/IMAGE_TAG', branch: 'main', 'pr-number': '', 'pr-operation': '' },
+        outputs: {
+          'commit-sha': '<head>',
+          changed: 'true',
+          'previous-tag': '1.3.0',
+          files: 'deploy/IMAGE_TAG',
+          branch: 'main',
+          'pr-number': '',
+          'pr-operation': ''
+        },
         files: { 'deploy/IMAGE_TAG': '1.4.0\n' },
-        commits: [{ message: `chore(deploy): bump api to 1.4.0${BODY}`, verified: true, parents: 1 }],
-        requests: ['GET /repos/acme/app/contents/deploy/IMAGE_TAG', 'PUT /repos/acme/app/contents/deploy/IMAGE_TAG'],
+        commits: [
+          { message: `chore(deploy): bump api to 1.4.0${BODY}`, verified: true, parents: 1 }
+        ],
+        requests: [
+          'GET /repos/acme/app/contents/deploy/IMAGE_TAG',
+          'PUT /repos/acme/app/contents/deploy/IMAGE_TAG'
+        ],
         table: [row('deploy/IMAGE_TAG', 1, 'ghcr.io/acme/api', '1.3.0', '1.4.0')],
         identity: [],
         leaks: []
@@ -530,14 +703,27 @@ describe('commit mode through dist/index.js', () => {
       double.state.setPermission(TOKEN, 'acme/app', 'write')
       double.state.setPermission(pat, DEPLOY, 'write')
       const run = await handoff(double, { ...API, token: pat, path: DEV, branch: 'main' })
-      expect({ ...observe(double, run, DEPLOY, 0, base, [DEV]), patLeaks: secretSightings(run, pat) }).toEqual({
+      expect({
+        ...observe(double, run, DEPLOY, 0, base, [DEV]),
+        patLeaks: secretSightings(run, pat)
+      }).toEqual({
         code: 0,
         errors: [],
         notices: [],
-        outputs: { 'commit-sha': '<head>', changed: 'true', 'previous-tag': '1.3.0', files: DEV, branch: 'main', 'pr-number': '', 'pr-operation': '' },
+        outputs: {
+          'commit-sha': '<head>',
+          changed: 'true',
+          'previous-tag': '1.3.0',
+          files: DEV,
+          branch: 'main',
+          'pr-number': '',
+          'pr-operation': ''
+        },
         files: { [DEV]: expectedFiles(FILES, [[DEV, 'newTag: "1.3.0"', 'newTag: "1.4.0"']])[DEV] },
         // GitHub signs only commits an App installation token writes; a PAT's commit is unverified.
-        commits: [{ message: `chore(deploy): bump api to 1.4.0${BODY}`, verified: false, parents: 1 }],
+        commits: [
+          { message: `chore(deploy): bump api to 1.4.0${BODY}`, verified: false, parents: 1 }
+        ],
         requests: [`GET ${C(DEV)}`, `PUT ${C(DEV)}`],
         table: [row(DEV, 8, 'ghcr.io/acme/api', '1.3.0', '1.4.0')],
         identity: [],
@@ -550,8 +736,15 @@ describe('commit mode through dist/index.js', () => {
   it('executable files keep their mode in a multi-file commit', async () => {
     await withDouble(async double => {
       double.state.createRepo(DEPLOY, { files: FILES, executables: ['apps/api/IMAGE_TAG'] })
-      const run = await handoff(double, { ...API, path: `apps/api/IMAGE_TAG\n${DEV}`, branch: 'main' })
-      expect({ code: run.code, modes: await modes(double, DEPLOY, 'main', ['apps/api/IMAGE_TAG', DEV]) }).toEqual({
+      const run = await handoff(double, {
+        ...API,
+        path: `apps/api/IMAGE_TAG\n${DEV}`,
+        branch: 'main'
+      })
+      expect({
+        code: run.code,
+        modes: await modes(double, DEPLOY, 'main', ['apps/api/IMAGE_TAG', DEV])
+      }).toEqual({
         code: 0,
         modes: { 'apps/api/IMAGE_TAG': '100755', [DEV]: '100644' }
       })
@@ -563,14 +756,29 @@ describe('commit mode through dist/index.js', () => {
       await withDouble(async double => {
         const base = double.state.createRepo(DEPLOY, { files: FILES })
         const theirs = OVERLAY('dev').replace('newTag: 2.0.0', 'newTag: 2.0.1')
-        double.onBeforeWrite(event => void event.state.commitFiles(DEPLOY, 'main', { [DEV]: theirs }, 'web 2.0.1'), { times: 1 })
+        double.onBeforeWrite(
+          event => void event.state.commitFiles(DEPLOY, 'main', { [DEV]: theirs }, 'web 2.0.1'),
+          { times: 1 }
+        )
         const run = await handoff(double, { ...API, path: DEV, branch: 'main' })
         const seen = observe(double, run, DEPLOY, 0, base, [DEV])
-        expect({ ...seen, requests: seen.requests, attempts: run.summary.includes('- Attempts: 2') }).toEqual({
+        expect({
+          ...seen,
+          requests: seen.requests,
+          attempts: run.summary.includes('- Attempts: 2')
+        }).toEqual({
           code: 0,
           errors: [],
           notices: [],
-          outputs: { 'commit-sha': '<head>', changed: 'true', 'previous-tag': '1.3.0', files: DEV, branch: 'main', 'pr-number': '', 'pr-operation': '' },
+          outputs: {
+            'commit-sha': '<head>',
+            changed: 'true',
+            'previous-tag': '1.3.0',
+            files: DEV,
+            branch: 'main',
+            'pr-number': '',
+            'pr-operation': ''
+          },
           files: { [DEV]: theirs.replace('newTag: "1.3.0"', 'newTag: "1.4.0"') },
           commits: [
             { message: `chore(deploy): bump api to 1.4.0${BODY}`, verified: true, parents: 1 },
@@ -590,17 +798,49 @@ describe('commit mode through dist/index.js', () => {
         const base = double.state.createRepo(DEPLOY, { files: FILES })
         double.onBeforeWrite(
           event => {
-            if (event.method === 'PATCH') event.state.commitFiles(DEPLOY, 'main', { 'README.md': '# deploy (edited)\n' }, 'docs')
+            if (event.method === 'PATCH')
+              event.state.commitFiles(
+                DEPLOY,
+                'main',
+                { 'README.md': '# deploy (edited)\n' },
+                'docs'
+              )
           },
           { times: 3 }
         )
-        const run = await handoff(double, { ...API, path: `${DEV}\napps/api/IMAGE_TAG`, branch: 'main' })
+        const run = await handoff(double, {
+          ...API,
+          path: `${DEV}\napps/api/IMAGE_TAG`,
+          branch: 'main'
+        })
         const seen = observe(double, run, DEPLOY, 0, base, PATHS)
-        const patches = writesSince(double, 0).filter(e => e.method === 'PATCH').map(e => (e.body as { force?: boolean }).force)
-        expect({ code: seen.code, outputs: seen.outputs, files: seen.files, commits: seen.commits, patches }).toEqual({
+        const patches = writesSince(double, 0)
+          .filter(e => e.method === 'PATCH')
+          .map(e => (e.body as { force?: boolean }).force)
+        expect({
+          code: seen.code,
+          outputs: seen.outputs,
+          files: seen.files,
+          commits: seen.commits,
+          patches
+        }).toEqual({
           code: 0,
-          outputs: { 'commit-sha': '<head>', changed: 'true', 'previous-tag': '1.3.0', files: `${DEV}\napps/api/IMAGE_TAG`, branch: 'main', 'pr-number': '', 'pr-operation': '' },
-          files: { ...expectedFiles(FILES, [[DEV, 'newTag: "1.3.0"', 'newTag: "1.4.0"'], ['apps/api/IMAGE_TAG', '1.3.0', '1.4.0']]), 'README.md': '# deploy (edited)\n' },
+          outputs: {
+            'commit-sha': '<head>',
+            changed: 'true',
+            'previous-tag': '1.3.0',
+            files: `${DEV}\napps/api/IMAGE_TAG`,
+            branch: 'main',
+            'pr-number': '',
+            'pr-operation': ''
+          },
+          files: {
+            ...expectedFiles(FILES, [
+              [DEV, 'newTag: "1.3.0"', 'newTag: "1.4.0"'],
+              ['apps/api/IMAGE_TAG', '1.3.0', '1.4.0']
+            ]),
+            'README.md': '# deploy (edited)\n'
+          },
           commits: [
             { message: `chore(deploy): bump api to 1.4.0${BODY}`, verified: true, parents: 1 },
             { message: 'docs', verified: false, parents: 1 }
@@ -615,10 +855,24 @@ describe('commit mode through dist/index.js', () => {
         const base = double.state.createRepo(DEPLOY, { files: FILES })
         let n = 0
         const theirs = (k: number) => OVERLAY('dev').replace('newTag: 2.0.0', `newTag: 2.0.${k}`)
-        double.onBeforeWrite(event => void event.state.commitFiles(DEPLOY, 'main', { [DEV]: theirs(++n) }, `other ${n}`))
-        const run = await handoff(double, { ...API, path: DEV, branch: 'main', 'max-attempts': '2' })
+        double.onBeforeWrite(
+          event =>
+            void event.state.commitFiles(DEPLOY, 'main', { [DEV]: theirs(++n) }, `other ${n}`)
+        )
+        const run = await handoff(double, {
+          ...API,
+          path: DEV,
+          branch: 'main',
+          'max-attempts': '2'
+        })
         const seen = observe(double, run, DEPLOY, 0, base, [DEV])
-        expect({ code: seen.code, errors: seen.errors, files: seen.files, commits: seen.commits.map(c => c.message), outputs: run.outputs }).toEqual({
+        expect({
+          code: seen.code,
+          errors: seen.errors,
+          files: seen.files,
+          commits: seen.commits.map(c => c.message),
+          outputs: run.outputs
+        }).toEqual({
           code: 1,
           errors: [
             'Branch "main" kept moving: every one of 2 attempts lost the race to another writer — Other pipelines are committing to the same branch at a high rate. Raise max-attempts, or serialise the jobs with a workflow "concurrency" group.'
@@ -656,7 +910,8 @@ describe('commit mode through dist/index.js', () => {
       },
       {
         name: 'Online Boutique loadgenerator: init container untouched, untagged image gets :tag',
-        corpus: 'workload/GoogleCloudPlatform__microservices-demo__kubernetes-manifests__loadgenerator.yaml',
+        corpus:
+          'workload/GoogleCloudPlatform__microservices-demo__kubernetes-manifests__loadgenerator.yaml',
         path: 'kubernetes-manifests/loadgenerator.yaml',
         inputs: { image: 'loadgenerator', tag: 'v0.10.7' },
         edit: ['image: loadgenerator\n', 'image: loadgenerator:v0.10.7\n']
@@ -670,7 +925,13 @@ describe('commit mode through dist/index.js', () => {
         const base = double.state.createRepo(DEPLOY, { files: { [c.path]: bytes } })
         const run = await handoff(double, { ...c.inputs, path: c.path, branch: 'main' })
         const seen = observe(double, run, DEPLOY, 0, base, [c.path])
-        expect({ code: seen.code, errors: seen.errors, files: seen.files, commits: seen.commits.length, requests: seen.requests }).toEqual({
+        expect({
+          code: seen.code,
+          errors: seen.errors,
+          files: seen.files,
+          commits: seen.commits.length,
+          requests: seen.requests
+        }).toEqual({
           code: 0,
           errors: [],
           files: expectedFiles({ [c.path]: original }, [[c.path, c.edit[0], c.edit[1]]]),

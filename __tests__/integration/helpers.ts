@@ -46,7 +46,9 @@ export function handoff(
   inputs: Record<string, string>,
   options: HandoffOptions = {}
 ): Promise<RunActionResult> {
-  const given = Object.fromEntries(Object.entries({ token: TOKEN, 'manifest-repo': DEPLOY, ...inputs }).filter(([, v]) => v !== ''))
+  const given = Object.fromEntries(
+    Object.entries({ token: TOKEN, 'manifest-repo': DEPLOY, ...inputs }).filter(([, v]) => v !== '')
+  )
   return runAction({
     inputs: given,
     apiUrl: options.apiUrl ?? double.url,
@@ -61,7 +63,9 @@ export function annotations(run: RunActionResult, kind: 'error' | 'warning' | 'n
 }
 
 /** The `::error` annotations with their location properties (file, line, col). */
-export function errorAnnotations(run: RunActionResult): { title?: string; message: string; file?: string; line?: string; col?: string }[] {
+export function errorAnnotations(
+  run: RunActionResult
+): { title?: string; message: string; file?: string; line?: string; col?: string }[] {
   return run.commands
     .filter(c => c.command === 'error')
     .map(c => ({
@@ -92,7 +96,9 @@ export function writesSince(double: GitHubDouble, from = 0): LogEntry[] {
 export function identityFields(entries: readonly LogEntry[]): string[] {
   return entries.flatMap(e => {
     const body = (e.body ?? {}) as Record<string, unknown>
-    return ['author', 'committer'].filter(key => key in body).map(key => `${e.method} ${e.path}: ${key}`)
+    return ['author', 'committer']
+      .filter(key => key in body)
+      .map(key => `${e.method} ${e.path}: ${key}`)
   })
 }
 
@@ -103,7 +109,13 @@ export interface CommitView {
 }
 
 /** Commits on `ref` after `base` (newest first), at most `limit`. */
-export function commitsSince(double: GitHubDouble, repo: string, ref: string, base: string, limit = 20): CommitView[] {
+export function commitsSince(
+  double: GitHubDouble,
+  repo: string,
+  ref: string,
+  base: string,
+  limit = 20
+): CommitView[] {
   const out: CommitView[] = []
   for (const commit of double.state.log(repo, ref, limit)) {
     if (commit.sha === base) return out
@@ -113,22 +125,39 @@ export function commitsSince(double: GitHubDouble, repo: string, ref: string, ba
 }
 
 /** Text of a file at a ref, or undefined when absent. */
-export function text(double: GitHubDouble, repo: string, ref: string, file: string): string | undefined {
+export function text(
+  double: GitHubDouble,
+  repo: string,
+  ref: string,
+  file: string
+): string | undefined {
   return double.state.readFile(repo, ref, file)?.toString('utf8')
 }
 
 /** Texts of several files at a ref. */
-export function texts(double: GitHubDouble, repo: string, ref: string, files: readonly string[]): Record<string, string | undefined> {
+export function texts(
+  double: GitHubDouble,
+  repo: string,
+  ref: string,
+  files: readonly string[]
+): Record<string, string | undefined> {
   return Object.fromEntries(files.map(file => [file, text(double, repo, ref, file)]))
 }
 
 /** Git modes of files at a ref, read over HTTP (the state API does not show modes): adds to the request log. */
-export async function modes(double: GitHubDouble, repo: string, ref: string, files: readonly string[]): Promise<Record<string, string>> {
+export async function modes(
+  double: GitHubDouble,
+  repo: string,
+  ref: string,
+  files: readonly string[]
+): Promise<Record<string, string>> {
   const answer = await fetch(`${double.url}/repos/${repo}/git/trees/${ref}?recursive=1`, {
     headers: { authorization: `token ${TOKEN}` }
   })
   const tree = (await answer.json()) as { tree: { path: string; mode: string }[] }
-  return Object.fromEntries(files.map(file => [file, tree.tree.find(entry => entry.path === file)?.mode ?? 'absent']))
+  return Object.fromEntries(
+    files.map(file => [file, tree.tree.find(entry => entry.path === file)?.mode ?? 'absent'])
+  )
 }
 
 /** Replace known SHAs by names ('' stays ''; an unknown SHA stays as it is, so it shows up in a diff). */
@@ -162,13 +191,19 @@ export function secretSightings(run: RunActionResult, secret: string): string[] 
 export function corpusFile(name: string): Buffer | undefined {
   const file = path.join(CORPUS, name)
   if (fs.existsSync(file)) return fs.readFileSync(file)
-  if (process.env.CI === 'true') throw new Error(`../shared/corpus/${name} is missing (required in CI)`)
+  if (process.env.CI === 'true')
+    throw new Error(`../shared/corpus/${name} is missing (required in CI)`)
   console.log(`skipping: ../shared/corpus/${name} is absent`)
   return undefined
 }
 
 /** A REST call to the double as another client would make it (e.g. a user closing a PR). */
-export async function api(double: GitHubDouble, method: string, route: string, body?: unknown): Promise<unknown> {
+export async function api(
+  double: GitHubDouble,
+  method: string,
+  route: string,
+  body?: unknown
+): Promise<unknown> {
   const answer = await fetch(`${double.url}${route}`, {
     method,
     headers: { authorization: `token ${TOKEN}`, 'content-type': 'application/json' },

@@ -43,7 +43,8 @@ const FILES: Record<string, string> = {
   [STAGING]: overlay('staging', '1.3.0'),
   [PROD]: overlay('prod', '1.3.0'),
   'apps/web/IMAGE_TAG': '2.0.0\n',
-  'apps/web/deployment.yaml': 'apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: ghcr.io/acme/web:2.0.0\n',
+  'apps/web/deployment.yaml':
+    'apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: ghcr.io/acme/web:2.0.0\n',
   'README.md': '# deploy\n'
 }
 const PATHS = Object.keys(FILES)
@@ -55,13 +56,19 @@ const MESSAGE = (tag: string) => `chore(deploy): bump api to ${tag}${BODY}`
 const PR_BRANCH = /^gitops-handoff\/api-[0-9a-f]{10}$/
 
 /** The default PR body for rows of file / old / new (image ghcr.io/acme/api). */
-function prBody(rows: [file: string, before: string, after: string][], promotedFrom?: string): string {
+function prBody(
+  rows: [file: string, before: string, after: string][],
+  promotedFrom?: string
+): string {
   return [
     'Deploys to `acme/deploy`:',
     '',
     '| File | Image | Old | New |',
     '| --- | --- | --- | --- |',
-    ...rows.map(([file, before, after]) => `| \`${file}\` | \`ghcr.io/acme/api\` | \`${before}\` | \`${after}\` |`),
+    ...rows.map(
+      ([file, before, after]) =>
+        `| \`${file}\` | \`ghcr.io/acme/api\` | \`${before}\` | \`${after}\` |`
+    ),
     '',
     ...(promotedFrom ? [`Promoted from \`${promotedFrom}\`.`, ''] : []),
     `Source: https://github.com/acme/app/commit/${DEFAULT_SHA}`,
@@ -121,11 +128,22 @@ interface PrObservation {
  * a target that moved since is `<moved>`). The PR branch is the `branch` output when it is
  * not the target.
  */
-function observe(double: GitHubDouble, run: RunActionResult, from: number, targetBefore: string, prBranch?: string): PrObservation {
+function observe(
+  double: GitHubDouble,
+  run: RunActionResult,
+  from: number,
+  targetBefore: string,
+  prBranch?: string
+): PrObservation {
   const target = double.state.branchHead(DEPLOY, 'main') as string
-  const branch = prBranch ?? (PR_BRANCH.test(run.outputs.branch ?? '') ? run.outputs.branch : undefined)
+  const branch =
+    prBranch ?? (PR_BRANCH.test(run.outputs.branch ?? '') ? run.outputs.branch : undefined)
   const prHead = branch ? double.state.branchHead(DEPLOY, branch) : undefined
-  const names = { target: targetBefore, moved: target === targetBefore ? undefined : target, 'pr-head': prHead }
+  const names = {
+    target: targetBefore,
+    moved: target === targetBefore ? undefined : target,
+    'pr-head': prHead
+  }
   const o = run.outputs
   const byName = (text: string) => (branch ? text.split(branch).join('<pr-branch>') : text)
   return {
@@ -164,7 +182,11 @@ function observe(double: GitHubDouble, run: RunActionResult, from: number, targe
   }
 }
 
-function prBranchView(double: GitHubDouble, branch: string, names: Record<string, string | undefined>): PrObservation['prBranch'] {
+function prBranchView(
+  double: GitHubDouble,
+  branch: string,
+  names: Record<string, string | undefined>
+): PrObservation['prBranch'] {
   const [head] = double.state.log(DEPLOY, branch, 1)
   return {
     onTopOf: named(head.parents[0], names),
@@ -212,13 +234,21 @@ describe('pull-request mode through dist/index.js', () => {
         warnings: [],
         outputs: OUT({}),
         target: { head: '<target>', files: FILES },
-        prBranch: { onTopOf: '<target>', commit: { message: MESSAGE('1.4.0'), verified: true, parents: 1 }, files: STAGING_AT('1.4.0') },
+        prBranch: {
+          onTopOf: '<target>',
+          commit: { message: MESSAGE('1.4.0'), verified: true, parents: 1 },
+          files: STAGING_AT('1.4.0')
+        },
         pulls: [PULL({})],
         writes: CREATE_WRITES,
         identity: [],
         leaks: []
       })
-      expect(run.summary.split('\n').filter(l => l.startsWith('| `') || l.startsWith('- ') || l.startsWith('## '))).toEqual([
+      expect(
+        run.summary
+          .split('\n')
+          .filter(l => l.startsWith('| `') || l.startsWith('- ') || l.startsWith('## '))
+      ).toEqual([
         '## gitops-handoff: pull request created',
         `| \`${STAGING}\` | 8 | \`ghcr.io/acme/api\` | \`1.3.0\` → \`1.4.0\` |`,
         `- Commit: [\`${run.outputs['commit-sha'].slice(0, 12)}\`](https://github.com/acme/deploy/commit/${run.outputs['commit-sha']}) on \`${run.outputs.branch}\``,
@@ -234,13 +264,20 @@ describe('pull-request mode through dist/index.js', () => {
       const first = await handoff(double, { ...PR, tag: '1.4.0' })
       const from = mark(double)
       const run = await handoff(double, { ...PR, tag: '1.5.0' })
-      expect({ ...observe(double, run, from, base), sameBranch: run.outputs.branch === first.outputs.branch }).toEqual({
+      expect({
+        ...observe(double, run, from, base),
+        sameBranch: run.outputs.branch === first.outputs.branch
+      }).toEqual({
         code: 0,
         errors: [],
         warnings: [],
         outputs: OUT({ 'pr-operation': 'updated' }),
         target: { head: '<target>', files: FILES },
-        prBranch: { onTopOf: '<target>', commit: { message: MESSAGE('1.5.0'), verified: true, parents: 1 }, files: STAGING_AT('1.5.0') },
+        prBranch: {
+          onTopOf: '<target>',
+          commit: { message: MESSAGE('1.5.0'), verified: true, parents: 1 },
+          files: STAGING_AT('1.5.0')
+        },
         pulls: [PULL({ title: 'Deploy api:1.5.0', body: prBody([[STAGING, '1.3.0', '1.5.0']]) })],
         writes: UPDATE_WRITES,
         identity: [],
@@ -256,13 +293,20 @@ describe('pull-request mode through dist/index.js', () => {
       const first = await handoff(double, { ...PR, tag: '1.4.0' })
       const from = mark(double)
       const run = await handoff(double, { ...PR, tag: '1.4.0' })
-      expect({ ...observe(double, run, from, base), sameHead: run.outputs['commit-sha'] === first.outputs['commit-sha'] }).toEqual({
+      expect({
+        ...observe(double, run, from, base),
+        sameHead: run.outputs['commit-sha'] === first.outputs['commit-sha']
+      }).toEqual({
         code: 0,
         errors: [],
         warnings: [],
         outputs: OUT({ changed: 'false', 'pr-operation': 'unchanged' }),
         target: { head: '<target>', files: FILES },
-        prBranch: { onTopOf: '<target>', commit: { message: MESSAGE('1.4.0'), verified: true, parents: 1 }, files: STAGING_AT('1.4.0') },
+        prBranch: {
+          onTopOf: '<target>',
+          commit: { message: MESSAGE('1.4.0'), verified: true, parents: 1 },
+          files: STAGING_AT('1.4.0')
+        },
         pulls: [PULL({})],
         writes: [],
         identity: [],
@@ -306,7 +350,16 @@ describe('pull-request mode through dist/index.js', () => {
         code: 0,
         errors: [],
         warnings: [],
-        outputs: OUT({ 'commit-sha': '<target>', changed: 'false', 'previous-tag': '', files: '', branch: 'main', 'pr-number': '', 'pr-url': '', 'pr-operation': '' }),
+        outputs: OUT({
+          'commit-sha': '<target>',
+          changed: 'false',
+          'previous-tag': '',
+          files: '',
+          branch: 'main',
+          'pr-number': '',
+          'pr-url': '',
+          'pr-operation': ''
+        }),
         target: { head: '<target>', files: FILES },
         pulls: [],
         writes: [],
@@ -320,17 +373,33 @@ describe('pull-request mode through dist/index.js', () => {
     await withDouble(async double => {
       const base = double.state.createRepo(DEPLOY, { files: FILES })
       const first = await handoff(double, { ...PR, tag: '1.4.0' })
-      double.state.commitFiles(DEPLOY, 'main', { [STAGING]: overlay('staging', '1.4.0') }, 'hotfix by hand')
+      double.state.commitFiles(
+        DEPLOY,
+        'main',
+        { [STAGING]: overlay('staging', '1.4.0') },
+        'hotfix by hand'
+      )
       const from = mark(double)
       const run = await handoff(double, { ...PR, tag: '1.4.0' })
       expect(observe(double, run, from, base, first.outputs.branch)).toEqual({
         code: 0,
         errors: [],
         warnings: [],
-        outputs: OUT({ 'commit-sha': '<moved>', changed: 'false', 'previous-tag': '', files: '', branch: 'main', 'pr-operation': 'unchanged' }),
+        outputs: OUT({
+          'commit-sha': '<moved>',
+          changed: 'false',
+          'previous-tag': '',
+          files: '',
+          branch: 'main',
+          'pr-operation': 'unchanged'
+        }),
         target: { head: '<moved>', files: STAGING_AT('1.4.0') },
         // The PR branch is not touched: its commit still sits on the old target head.
-        prBranch: { onTopOf: '<target>', commit: { message: MESSAGE('1.4.0'), verified: true, parents: 1 }, files: STAGING_AT('1.4.0') },
+        prBranch: {
+          onTopOf: '<target>',
+          commit: { message: MESSAGE('1.4.0'), verified: true, parents: 1 },
+          files: STAGING_AT('1.4.0')
+        },
         pulls: [PULL({})],
         writes: [],
         identity: [],
@@ -359,11 +428,17 @@ describe('pull-request mode through dist/index.js', () => {
         code: 0,
         errors: [],
         warnings: [
-          expect.stringMatching(/^Review not requested on #1 from "mallory": GitHub answered 422 .*Reviews may only be requested from collaborators/)
+          expect.stringMatching(
+            /^Review not requested on #1 from "mallory": GitHub answered 422 .*Reviews may only be requested from collaborators/
+          )
         ],
         outputs: OUT({}),
         target: { head: '<target>', files: FILES },
-        prBranch: { onTopOf: '<target>', commit: { message: MESSAGE('1.4.0'), verified: true, parents: 1 }, files: STAGING_AT('1.4.0') },
+        prBranch: {
+          onTopOf: '<target>',
+          commit: { message: MESSAGE('1.4.0'), verified: true, parents: 1 },
+          files: STAGING_AT('1.4.0')
+        },
         pulls: [
           PULL({
             draft: true,
@@ -389,19 +464,31 @@ describe('pull-request mode through dist/index.js', () => {
   })
 
   it.each([
-    { name: 'auto-merge enabled where the repository allows it', allow: true, autoMerge: 'squash', warnings: [] },
+    {
+      name: 'auto-merge enabled where the repository allows it',
+      allow: true,
+      autoMerge: 'squash',
+      warnings: []
+    },
     {
       name: 'auto-merge not allowed by the repository: a warning, exit 0',
       allow: false,
       autoMerge: null,
-      warnings: ['auto-merge not enabled on #1: GitHub answered "Pull request Auto merge is not allowed for this repository".']
+      warnings: [
+        'auto-merge not enabled on #1: GitHub answered "Pull request Auto merge is not allowed for this repository".'
+      ]
     }
   ])('$name', async c => {
     await withDouble(async double => {
       const base = double.state.createRepo(DEPLOY, { files: FILES, allowAutoMerge: c.allow })
       const run = await handoff(double, { ...PR, tag: '1.4.0', 'auto-merge': 'squash' })
       const seen = observe(double, run, 0, base)
-      expect({ code: seen.code, warnings: seen.warnings, pulls: seen.pulls, writes: seen.writes }).toEqual({
+      expect({
+        code: seen.code,
+        warnings: seen.warnings,
+        pulls: seen.pulls,
+        writes: seen.writes
+      }).toEqual({
         code: 0,
         warnings: c.warnings,
         pulls: [PULL({ autoMerge: c.autoMerge })],
@@ -413,11 +500,21 @@ describe('pull-request mode through dist/index.js', () => {
   it('GitHub Enterprise Server: REST under /api/v3, auto-merge through GraphQL at /api/graphql', async () => {
     await withDouble(async double => {
       double.state.createRepo(DEPLOY, { files: FILES, allowAutoMerge: true })
-      const run = await handoff(double, { ...PR, tag: '1.4.0', 'auto-merge': 'rebase' }, { apiUrl: double.ghesUrl })
+      const run = await handoff(
+        double,
+        { ...PR, tag: '1.4.0', 'auto-merge': 'rebase' },
+        { apiUrl: double.ghesUrl }
+      )
       expect({
         code: run.code,
         autoMerge: double.state.pulls(DEPLOY).map(p => p.autoMerge?.mergeMethod),
-        prefixes: [...new Set(double.log.entries.map(e => `${e.prefix} ${e.route === '/graphql' ? 'graphql' : 'rest'}`))]
+        prefixes: [
+          ...new Set(
+            double.log.entries.map(
+              e => `${e.prefix} ${e.route === '/graphql' ? 'graphql' : 'rest'}`
+            )
+          )
+        ]
       }).toEqual({ code: 0, autoMerge: ['rebase'], prefixes: ['/api/v3 rest', '/api graphql'] })
     })
   })
@@ -435,7 +532,11 @@ describe('pull-request mode through dist/index.js', () => {
         warnings: [],
         outputs: OUT({ 'pr-number': '2', 'pr-url': 'https://github.com/acme/deploy/pull/2' }),
         target: { head: '<target>', files: FILES },
-        prBranch: { onTopOf: '<target>', commit: { message: MESSAGE('1.4.0'), verified: true, parents: 1 }, files: STAGING_AT('1.4.0') },
+        prBranch: {
+          onTopOf: '<target>',
+          commit: { message: MESSAGE('1.4.0'), verified: true, parents: 1 },
+          files: STAGING_AT('1.4.0')
+        },
         pulls: [PULL({ state: 'closed' }), PULL({ number: 2 })],
         writes: [
           '201 POST /repos/acme/deploy/git/trees',
@@ -455,7 +556,14 @@ describe('pull-request mode through dist/index.js', () => {
       const base = double.state.createRepo(DEPLOY, { files: FILES })
       const run = await handoff(double, { ...PR, tag: '1.4.0', path: `${STAGING}\n${PROD}` })
       const seen = observe(double, run, 0, base)
-      expect({ code: seen.code, errors: seen.errors, outputs: seen.outputs, prBranch: seen.prBranch, target: seen.target, bodies: seen.pulls.map(p => p.body) }).toEqual({
+      expect({
+        code: seen.code,
+        errors: seen.errors,
+        outputs: seen.outputs,
+        prBranch: seen.prBranch,
+        target: seen.target,
+        bodies: seen.pulls.map(p => p.body)
+      }).toEqual({
         code: 0,
         errors: [],
         outputs: OUT({ files: `${STAGING}\n${PROD}` }),
@@ -465,7 +573,12 @@ describe('pull-request mode through dist/index.js', () => {
           files: { ...STAGING_AT('1.4.0'), [PROD]: overlay('prod', '1.4.0') }
         },
         target: { head: '<target>', files: FILES },
-        bodies: [prBody([[STAGING, '1.3.0', '1.4.0'], [PROD, '1.3.0', '1.4.0']])]
+        bodies: [
+          prBody([
+            [STAGING, '1.3.0', '1.4.0'],
+            [PROD, '1.3.0', '1.4.0']
+          ])
+        ]
       })
     })
   })
@@ -475,7 +588,13 @@ describe('pull-request mode through dist/index.js', () => {
       const base = double.state.createRepo(DEPLOY, { files: FILES })
       const run = await handoff(double, { ...PR, tag: '1.4.0', 'dry-run': 'true' })
       const seen = observe(double, run, 0, base)
-      expect({ code: seen.code, outputs: seen.outputs, pulls: seen.pulls, writes: seen.writes, target: seen.target }).toEqual({
+      expect({
+        code: seen.code,
+        outputs: seen.outputs,
+        pulls: seen.pulls,
+        writes: seen.writes,
+        target: seen.target
+      }).toEqual({
         code: 0,
         outputs: OUT({ 'commit-sha': '', 'pr-number': '', 'pr-url': '', 'pr-operation': '' }),
         pulls: [],
@@ -490,7 +609,14 @@ describe('pull-request mode through dist/index.js', () => {
       const base = double.state.createRepo(DEPLOY, { files: FILES, allowActionsPRs: false })
       const run = await handoff(double, { ...PR, tag: '1.4.0' })
       const seen = observe(double, run, 0, base)
-      expect({ code: seen.code, errors: errorAnnotations(run), outputs: run.outputs, target: seen.target, pulls: seen.pulls, leaks: seen.leaks }).toEqual({
+      expect({
+        code: seen.code,
+        errors: errorAnnotations(run),
+        outputs: run.outputs,
+        target: seen.target,
+        pulls: seen.pulls,
+        leaks: seen.leaks
+      }).toEqual({
         code: 1,
         errors: [
           {
@@ -513,7 +639,12 @@ describe('pull-request mode through dist/index.js', () => {
       const base = double.state.createRepo(DEPLOY, { files: FILES })
       const run = await handoff(double, { ...PR, tag: '1.4.0', 'pr-branch': 'main' })
       const seen = observe(double, run, 0, base)
-      expect({ code: seen.code, errors: seen.errors, writes: seen.writes, target: seen.target }).toEqual({
+      expect({
+        code: seen.code,
+        errors: seen.errors,
+        writes: seen.writes,
+        target: seen.target
+      }).toEqual({
         code: 1,
         errors: [
           'Input "pr-branch": "main" is the target branch — The PR branch belongs to the action and is reset on every run; choose a branch other than "branch".'
@@ -530,8 +661,17 @@ describe('pull-request mode through dist/index.js', () => {
   it.failing('an executable file keeps its mode in the PR commit', async () => {
     await withDouble(async double => {
       double.state.createRepo(DEPLOY, { files: FILES, executables: ['apps/web/IMAGE_TAG'] })
-      const run = await handoff(double, { image: 'ghcr.io/acme/web', tag: '2.1.0', mode: 'pull-request', path: 'apps/web/IMAGE_TAG', branch: 'main' })
-      expect({ code: run.code, modes: await modes(double, DEPLOY, run.outputs.branch, ['apps/web/IMAGE_TAG']) }).toEqual({
+      const run = await handoff(double, {
+        image: 'ghcr.io/acme/web',
+        tag: '2.1.0',
+        mode: 'pull-request',
+        path: 'apps/web/IMAGE_TAG',
+        branch: 'main'
+      })
+      expect({
+        code: run.code,
+        modes: await modes(double, DEPLOY, run.outputs.branch, ['apps/web/IMAGE_TAG'])
+      }).toEqual({
         code: 0,
         modes: { 'apps/web/IMAGE_TAG': '100755' }
       })
@@ -550,7 +690,12 @@ describe('promote-from: dev → staging', () => {
       expect({
         code: run.code,
         errors: annotations(run, 'error'),
-        outputs: { 'commit-sha': named(run.outputs['commit-sha'], { head: target }), changed: run.outputs.changed, 'previous-tag': run.outputs['previous-tag'], branch: run.outputs.branch },
+        outputs: {
+          'commit-sha': named(run.outputs['commit-sha'], { head: target }),
+          changed: run.outputs.changed,
+          'previous-tag': run.outputs['previous-tag'],
+          branch: run.outputs.branch
+        },
         files: texts(double, DEPLOY, 'main', PATHS),
         commits: commitsSince(double, DEPLOY, 'main', base),
         requests: double.log.entries.map(e => `${e.method} ${e.path}`),
@@ -558,10 +703,19 @@ describe('promote-from: dev → staging', () => {
       }).toEqual({
         code: 0,
         errors: [],
-        outputs: { 'commit-sha': '<head>', changed: 'true', 'previous-tag': '1.3.0', branch: 'main' },
+        outputs: {
+          'commit-sha': '<head>',
+          changed: 'true',
+          'previous-tag': '1.3.0',
+          branch: 'main'
+        },
         files: STAGING_AT('1.4.0'),
         commits: [{ message: MESSAGE('1.4.0'), verified: true, parents: 1 }],
-        requests: [`GET /repos/acme/deploy/contents/${DEV}`, `GET /repos/acme/deploy/contents/${STAGING}`, `PUT /repos/acme/deploy/contents/${STAGING}`],
+        requests: [
+          `GET /repos/acme/deploy/contents/${DEV}`,
+          `GET /repos/acme/deploy/contents/${STAGING}`,
+          `PUT /repos/acme/deploy/contents/${STAGING}`
+        ],
         promoted: true
       })
     })
@@ -577,7 +731,11 @@ describe('promote-from: dev → staging', () => {
         warnings: [],
         outputs: OUT({}),
         target: { head: '<target>', files: FILES },
-        prBranch: { onTopOf: '<target>', commit: { message: MESSAGE('1.4.0'), verified: true, parents: 1 }, files: STAGING_AT('1.4.0') },
+        prBranch: {
+          onTopOf: '<target>',
+          commit: { message: MESSAGE('1.4.0'), verified: true, parents: 1 },
+          files: STAGING_AT('1.4.0')
+        },
         pulls: [PULL({ body: prBody([[STAGING, '1.3.0', '1.4.0']], DEV) })],
         writes: CREATE_WRITES,
         identity: [],
@@ -589,13 +747,21 @@ describe('promote-from: dev → staging', () => {
   it('a digest pinned in dev is promoted with it', async () => {
     await withDouble(async double => {
       const digest = `sha256:${'ab'.repeat(32)}`
-      const pinned = overlay('dev', '1.4.0').replace('newTag: 1.4.0 # set by CI', `newTag: 1.4.0 # set by CI\n    digest: ${digest}`)
+      const pinned = overlay('dev', '1.4.0').replace(
+        'newTag: 1.4.0 # set by CI',
+        `newTag: 1.4.0 # set by CI\n    digest: ${digest}`
+      )
       double.state.createRepo(DEPLOY, { files: { ...FILES, [DEV]: pinned } })
       const run = await handoff(double, PROMOTE)
       // A key kustomize would add goes where kustomize writes it: keys in alphabetical order.
       expect({ code: run.code, staging: texts(double, DEPLOY, 'main', [STAGING]) }).toEqual({
         code: 0,
-        staging: { [STAGING]: overlay('staging', '1.4.0').replace('  - name: ghcr.io/acme/api', `  - digest: ${digest}\n    name: ghcr.io/acme/api`) }
+        staging: {
+          [STAGING]: overlay('staging', '1.4.0').replace(
+            '  - name: ghcr.io/acme/api',
+            `  - digest: ${digest}\n    name: ghcr.io/acme/api`
+          )
+        }
       })
     })
   })
@@ -604,7 +770,10 @@ describe('promote-from: dev → staging', () => {
     await withDouble(async double => {
       const base = double.state.createRepo(DEPLOY, { files: FILES })
       const run = await handoff(double, { ...PROMOTE, 'promote-from': 'apps/web/deployment.yaml' })
-      const fromDeployment = await handoff(double, { ...PROMOTE, 'promote-from': PROD.replace('prod', 'qa') })
+      const fromDeployment = await handoff(double, {
+        ...PROMOTE,
+        'promote-from': PROD.replace('prod', 'qa')
+      })
       expect({
         code: [run.code, fromDeployment.code],
         errors: [...errorAnnotations(run), ...errorAnnotations(fromDeployment)],
@@ -618,7 +787,10 @@ describe('promote-from: dev → staging', () => {
             file: 'apps/web/deployment.yaml',
             message: expect.stringMatching(/"ghcr\.io\/acme\/api".*"ghcr\.io\/acme\/web:2\.0\.0"/)
           },
-          expect.objectContaining({ title: 'gitops-handoff FILE_NOT_FOUND', file: 'apps/api/overlays/qa/kustomization.yaml' })
+          expect.objectContaining({
+            title: 'gitops-handoff FILE_NOT_FOUND',
+            file: 'apps/api/overlays/qa/kustomization.yaml'
+          })
         ],
         writes: 0,
         head: true

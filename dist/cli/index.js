@@ -33957,12 +33957,14 @@ function editWorkload(text, updates, _options) {
         if (site.shared)
             return { ok: false, error: sharedAnchor(parsed.yaml, site) };
         const splice = replaceScalar(text, site.node, after);
-        if (splice instanceof errors_HandoffError)
+        if (splice instanceof errors_HandoffError) {
             return { ok: false, error: located(splice, parsed.yaml, site) };
+        }
         changes.push({ splice, within: 0, edit: report(site, update, after) });
     }
+    const wanted = updates.map(u => u.image);
     if (!matched)
-        return { ok: false, error: imageNotFound(updates.map(u => u.image), sites) };
+        return { ok: false, error: imageNotFound(wanted, sites) };
     return { ok: true, ...applyLocated(text, changes) };
 }
 /** The current tag/digest of `image`: its first reference in the file. */
@@ -33996,7 +33998,13 @@ function rewrite(value, update) {
 }
 function report(site, update, after) {
     const { tag, digest } = reference_splitLoose(site.value);
-    return { image: update.image, path: site.path, before: site.value, after, previous: tag || digest || '' };
+    return {
+        image: update.image,
+        path: site.path,
+        before: site.value,
+        after,
+        previous: tag || digest || ''
+    };
 }
 function located(error, yaml, site) {
     const { line, column } = positionOf(yaml, scalarRange(site.node)[0]);
@@ -35657,19 +35665,24 @@ function detectFormat(path, text) {
     }
     return 'workload';
 }
+/** Tag and dotenv files are short; a manifest is not split further than this. */
+const MAX_TAG_FILE_LINES = 1000;
 /** One bare scalar line (`v1.2.3`), or dotenv lines with at least one `KEY=value`. */
 function isTagFile(text) {
-    const lines = text.split(/\r?\n/);
+    const lines = text.split(/\r?\n/, MAX_TAG_FILE_LINES + 1);
+    if (lines.length > MAX_TAG_FILE_LINES)
+        return false;
     const filled = lines.filter(l => l.trim() !== '');
     if (filled.length === 1 && isBareScalar(filled[0]))
         return true;
-    return filled.some(l => /^\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_.]*=/.test(l)) && lines.every(l => DOTENV_LINE.test(l));
+    return (filled.some(l => /^\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_.]*=/.test(l)) &&
+        lines.every(l => DOTENV_LINE.test(l)));
 }
 function isBareScalar(line) {
     if (/^\s*(#|---|\.\.\.)/.test(line))
         return false;
     try {
-        const value = (0,dist/* parse */.qg)(line);
+        const value = (0,dist/* parse */.qg)(line, { logLevel: 'silent' });
         return value !== null && typeof value !== 'object';
     }
     catch {
@@ -35815,11 +35828,14 @@ function kustomizationOf(yaml) {
     const doc = yaml.documents[0];
     // Directives with no document after them: nothing to add a key to.
     if (!doc)
-        return /^%/m.test(yaml.text) ? notAMapping() : { entries: [] };
+        return /^\uFEFF?%/m.test(yaml.text) ? notAMapping() : { entries: [] };
     const root = doc.contents;
     const bare = (0,dist/* isScalar */.jn)(root) && root.value === null && !root.source && !root.anchor && !root.tag;
     if (root === null || bare) {
-        return { entries: [], empty: { range: root?.range ?? doc.range, docStart: doc.directives.docStart === true } };
+        return {
+            entries: [],
+            empty: { range: root?.range ?? doc.range, docStart: doc.directives.docStart === true }
+        };
     }
     if (!(0,dist/* isMap */.jh)(root))
         return notAMapping();
@@ -35832,7 +35848,9 @@ function kustomizationOf(yaml) {
         return notAList(yaml, value);
     const entries = [];
     value.items.forEach((item, index) => {
-        const name = (0,dist/* isMap */.jh)(item) ? kustomize_images_scalarText(item.items.find(p => kustomize_images_scalarText(p.key) === 'name')?.value) : undefined;
+        const name = (0,dist/* isMap */.jh)(item)
+            ? kustomize_images_scalarText(item.items.find(p => kustomize_images_scalarText(p.key) === 'name')?.value)
+            : undefined;
         if ((0,dist/* isMap */.jh)(item) && name !== undefined)
             entries.push({ index, map: item, name });
     });
@@ -35851,6 +35869,7 @@ function notAList(yaml, node) {
         column
     });
 }
+/** A scalar's text: the string, or the source of a number (`1.20`, not `1.2`). */
 function kustomize_images_scalarText(node) {
     if (!(0,dist/* isScalar */.jn)(node) || node.value === null || node.value === undefined)
         return undefined;
@@ -35869,7 +35888,7 @@ function entryNotFound(images, entries) {
     const names = entries.map(e => quote(e.name));
     const listed = names.length === 0 ? 'no images entries' : `images entries ${names.join(', ')}`;
     return new errors_HandoffError('IMAGE_NOT_FOUND', `No images entry is named ${images.map(quote).join(', ')}; the kustomization has ${listed}`, {
-        hint: 'Check `image` against the entries\' `name` (the name the manifests use), or set `create-missing: true` to add an entry.'
+        hint: "Check `image` against the entries' `name` (the name the manifests use), or set `create-missing: true` to add an entry."
     });
 }
 // ---------------------------------------------------------------------------------------
@@ -35899,7 +35918,8 @@ function applyPatches(text, patches, policy) {
         }
     }
     if (missing.length === patches.length && !policy.createMissing) {
-        return { ok: false, error: entryNotFound(patches.map(p => p.name), file.entries) };
+        const names = patches.map(p => p.name);
+        return { ok: false, error: entryNotFound(names, file.entries) };
     }
     if (missing.length > 0 && policy.createMissing) {
         const error = editor.addEntries(file, missing);
@@ -35928,7 +35948,9 @@ class ListEditor {
         this.newline = newline;
     }
     patchEntry(entry, patch) {
-        const previous = kustomize_images_scalarText(fieldPair(entry, 'newTag')?.value) ?? kustomize_images_scalarText(fieldPair(entry, 'digest')?.value) ?? '';
+        const previous = kustomize_images_scalarText(fieldPair(entry, 'newTag')?.value) ??
+            kustomize_images_scalarText(fieldPair(entry, 'digest')?.value) ??
+            '';
         const report = (field, before, after) => {
             const path = `images[${entry.index}].${field}`;
             const made = { image: patch.image, path, before, after, previous };
@@ -35943,10 +35965,12 @@ class ListEditor {
             const before = kustomize_images_scalarText(pair?.value) ?? '';
             if (change === 'keep' || (change === 'remove' && !pair))
                 continue;
-            if (change === 'remove')
+            if (change === 'remove') {
                 removed.set(pair, report(field, before, ''));
-            else if (!pair)
+            }
+            else if (!pair) {
                 added.push({ field, value: change.set, report: report(field, '', change.set) });
+            }
             else if (!holdsString(pair.value, change.set)) {
                 const error = this.replace(entry, field, pair, report(field, before, change.set));
                 if (error)
@@ -36101,7 +36125,9 @@ class ListEditor {
         let text = '';
         const values = [];
         pairs.forEach(([key, value], i) => {
-            const lead = i === 0 ? `${' '.repeat(place.dash)}-${' '.repeat(place.key - place.dash - 1)}` : ' '.repeat(place.key);
+            const lead = i === 0
+                ? `${' '.repeat(place.dash)}-${' '.repeat(place.key - place.dash - 1)}`
+                : ' '.repeat(place.key);
             text += `${lead}${key}: `;
             if (key !== 'name')
                 values.push([key, value, text.length]);
@@ -36147,7 +36173,11 @@ function valueEnd(pair) {
 }
 function flowList(yaml, node) {
     const { line, column } = positionOf(yaml, node.range?.[0] ?? 0);
-    return new errors_HandoffError('UNSUPPORTED_FILE', `The images list at line ${line} is written in flow style ({…} or […]); keys can only be added to or removed from block style`, { hint: 'Write the images entries in block style (`- name: …` on their own lines).', line, column });
+    return new errors_HandoffError('UNSUPPORTED_FILE', `The images list at line ${line} is written in flow style ({…} or […]); keys can only be added to or removed from block style`, {
+        hint: 'Write the images entries in block style (`- name: …` on their own lines).',
+        line,
+        column
+    });
 }
 function notScalar(yaml, entry, field, pair) {
     const { line, column } = positionOf(yaml, pair.key.range?.[0] ?? 0);
@@ -36481,7 +36511,10 @@ var picomatch_default = /*#__PURE__*/__nccwpck_require__.n(picomatch);
 const GLOB_CHARS = /[*?[\]{}]/;
 /** A problem with one path pattern, or undefined when it is acceptable. */
 function checkPathPattern(pattern, input = constants_Inputs.Path) {
-    const refuse = (why, hint) => new errors_HandoffError('INVALID_PATH', `Input "${input}": path ${quote(pattern)} ${why}`, { input, hint });
+    const refuse = (why, hint) => new errors_HandoffError('INVALID_PATH', `Input "${input}": path ${quote(pattern)} ${why}`, {
+        input,
+        hint
+    });
     const relative = 'Give a path relative to the manifest repository root, e.g. "apps/api/overlays/dev/kustomization.yaml".';
     if (/[\u0000-\u001f\u007f]/.test(pattern))
         return refuse('contains control characters', relative);
@@ -36494,7 +36527,8 @@ function checkPathPattern(pattern, input = constants_Inputs.Path) {
         return refuse('contains a ".." segment', relative);
     if (segments.some(s => s === '' || s === '.'))
         return refuse('has an empty or "." segment', relative);
-    if (segments[0].toLowerCase() === '.github' || (GLOB_CHARS.test(segments[0]) && matchesGithubDir(segments[0]))) {
+    if (segments[0].toLowerCase() === '.github' ||
+        (GLOB_CHARS.test(segments[0]) && matchesGithubDir(segments[0]))) {
         return refuse('is under .github/, which this action never edits', 'Workflow files run with the workflow\'s secrets; keep deployment manifests outside ".github/".');
     }
     return undefined;
@@ -37355,12 +37389,19 @@ async function isNewer(ctx, next, current) {
 function reportOf(change) {
     const before = change.before.toString('utf8');
     const after = change.after.toString('utf8');
-    const diff = createTwoFilesPatch(`a/${change.path}`, `b/${change.path}`, before, after, '', '', { context: 2 });
+    const diff = createTwoFilesPatch(`a/${change.path}`, `b/${change.path}`, before, after, '', '', {
+        context: 2
+    });
     return { path: change.path, format: change.format, edits: change.edits, diff };
 }
 /** What the adapters write for a planned change: new bytes, the blob it replaces, its mode. */
 function fileChangeOf(change) {
-    return { path: change.path, content: change.after, previousSha: change.previousSha, ...(change.mode ? { mode: change.mode } : {}) };
+    return {
+        path: change.path,
+        content: change.after,
+        previousSha: change.previousSha,
+        ...(change.mode ? { mode: change.mode } : {})
+    };
 }
 function previousTagOf(changes) {
     return changes[0]?.edits[0]?.previous ?? '';
@@ -37425,7 +37466,13 @@ async function publishCommit(ctx) {
         if (changes.length === 0) {
             const head = snapshot.head || ((await ctx.repo.branchHead(ctx.branch)) ?? '');
             log.info(`Already up to date: no file changes, no commit (${ctx.branch} at ${head.slice(0, 12)}).`);
-            return result(ctx, { changed: false, commitSha: settings.dryRun ? '' : head, changes, attempt, base: head });
+            return result(ctx, {
+                changed: false,
+                commitSha: settings.dryRun ? '' : head,
+                changes,
+                attempt,
+                base: head
+            });
         }
         if (settings.dryRun) {
             log.info(`Dry run: ${changes.length} file(s) would change; nothing written.`);
@@ -37434,7 +37481,13 @@ async function publishCommit(ctx) {
         const written = await log.group(`Commit to ${ctx.branch}`, () => write(ctx, changes, snapshot.head));
         if (!written.moved) {
             log.info(`Committed ${written.sha} to ${ctx.branch} (attempt ${attempt}).`);
-            return result(ctx, { changed: true, commitSha: written.sha, changes, attempt, base: snapshot.head });
+            return result(ctx, {
+                changed: true,
+                commitSha: written.sha,
+                changes,
+                attempt,
+                base: snapshot.head
+            });
         }
         if (attempt < settings.maxAttempts) {
             const delay = backoffDelay(attempt, ctx.random());
@@ -37524,12 +37577,17 @@ function defaultPrBody(settings, changes, promotedFrom) {
 function defaultPrBranch(images, target, paths) {
     const key = JSON.stringify([[...images].sort(), target, [...paths].sort()]);
     const hash = (0,external_node_crypto_.createHash)('sha256').update(key).digest('hex').slice(0, 10);
-    const name = images.map(shortName).join('-').replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 40);
+    const name = images
+        .map(shortName)
+        .join('-')
+        .replace(/[^A-Za-z0-9._-]/g, '-')
+        .slice(0, 40);
     return `gitops-handoff/${name}-${hash}`;
 }
 async function publishPullRequest(ctx) {
     const { settings, log } = ctx;
-    const prBranch = settings.pullRequest.branch ?? defaultPrBranch(ctx.updates.map(u => u.image), ctx.branch, ctx.paths);
+    const prBranch = settings.pullRequest.branch ??
+        defaultPrBranch(ctx.updates.map(u => u.image), ctx.branch, ctx.paths);
     if (prBranch === ctx.branch) {
         throw new errors_HandoffError('INVALID_INPUT', `Input "pr-branch": ${JSON.stringify(prBranch)} is the target branch`, {
             input: 'pr-branch',
@@ -37543,11 +37601,28 @@ async function publishPullRequest(ctx) {
         log.info(`${ctx.branch} already holds the desired state: no pull request needed.`);
         if (existing)
             log.info(`An open pull request from ${prBranch} is left as it is: ${existing.url}`);
-        return pull_request_result(ctx, { prBranch, head, changes, changed: false, commitSha: settings.dryRun ? '' : head, existing, operation: 'unchanged', onTarget: true });
+        return pull_request_result(ctx, {
+            prBranch,
+            head,
+            changes,
+            changed: false,
+            commitSha: settings.dryRun ? '' : head,
+            existing,
+            operation: 'unchanged',
+            onTarget: true
+        });
     }
     if (settings.dryRun) {
         log.info(`Dry run: would ${existing ? `update pull request #${existing.number}` : 'open a pull request'} from ${prBranch}; nothing written.`);
-        return pull_request_result(ctx, { prBranch, head, changes, changed: true, commitSha: '', existing, operation: existing ? 'updated' : 'created' });
+        return pull_request_result(ctx, {
+            prBranch,
+            head,
+            changes,
+            changed: true,
+            commitSha: '',
+            existing,
+            operation: existing ? 'updated' : 'created'
+        });
     }
     return log.group(`Pull request ${prBranch} → ${ctx.branch}`, () => openOrUpdate(ctx, prBranch, head, changes, existing));
 }
@@ -37578,7 +37653,15 @@ async function openOrUpdate(ctx, prBranch, head, changes, existing) {
     const values = templateValues(ctx.settings, ctx.updates, changes);
     if (existing && (await holdsDesiredState(ctx, existing, head, changes))) {
         ctx.log.info(`Pull request #${existing.number} already proposes this change on top of ${head.slice(0, 12)}: no new commit.`);
-        return pull_request_result(ctx, { prBranch, head, changes, changed: false, commitSha: existing.headSha, existing, operation: 'unchanged' });
+        return pull_request_result(ctx, {
+            prBranch,
+            head,
+            changes,
+            changed: false,
+            commitSha: existing.headSha,
+            existing,
+            operation: 'unchanged'
+        });
     }
     const message = commitMessage(ctx.settings, values);
     const commit = await ctx.refs.createCommit(changes.map(fileChangeOf), head, message);
@@ -37589,10 +37672,24 @@ async function openOrUpdate(ctx, prBranch, head, changes, existing) {
         : defaultPrBody(ctx.settings, changes, ctx.settings.promoteFrom);
     const pr = existing
         ? await ctx.pulls.update(existing.number, { title, body })
-        : await ctx.pulls.create({ head: prBranch, base: ctx.branch, title, body, draft: ctx.settings.pullRequest.draft });
+        : await ctx.pulls.create({
+            head: prBranch,
+            base: ctx.branch,
+            title,
+            body,
+            draft: ctx.settings.pullRequest.draft
+        });
     ctx.log.info(`${existing ? 'Updated' : 'Opened'} pull request #${pr.number}: ${pr.url}`);
     await decorate(ctx, pr);
-    return pull_request_result(ctx, { prBranch, head, changes, changed: true, commitSha: commit, existing: pr, operation: existing ? 'updated' : 'created' });
+    return pull_request_result(ctx, {
+        prBranch,
+        head,
+        changes,
+        changed: true,
+        commitSha: commit,
+        existing: pr,
+        operation: existing ? 'updated' : 'created'
+    });
 }
 /**
  * The open PR already proposes exactly this: its branch is one commit on top of the current
@@ -37639,7 +37736,9 @@ function pull_request_result(ctx, o) {
         files: o.changes.map(reportOf),
         dryRun: ctx.settings.dryRun,
         attempts: 1,
-        pullRequest: o.existing ? { number: o.existing.number, url: o.existing.url, operation: o.operation } : undefined
+        pullRequest: o.existing
+            ? { number: o.existing.number, url: o.existing.url, operation: o.operation }
+            : undefined
     };
 }
 
@@ -37660,7 +37759,9 @@ async function handoff_runHandoff(settings, deps) {
         const branch = settings.branch ?? (await deps.repo.defaultBranch());
         const paths = await resolvePaths(settings, deps.repo, branch);
         log.info(`Manifest repository ${settings.repo.owner}/${settings.repo.repo}, branch ${branch}, ${paths.length} file(s): ${paths.join(', ')}`);
-        const updates = settings.promoteFrom ? await promotedUpdates(settings, deps, branch) : settings.updates;
+        const updates = settings.promoteFrom
+            ? await promotedUpdates(settings, deps, branch)
+            : settings.updates;
         return { branch, paths, updates };
     });
     const base = { settings, log, isDescendant: deps.isDescendant, repo: deps.repo, ...resolved };
@@ -37697,7 +37798,11 @@ async function promotedUpdates(settings, deps, branch) {
             });
         }
         deps.log.info(`Promoting ${update.image} ${[tag, digest].filter(Boolean).join('@')} from ${source}.`);
-        return { image: update.image, ...(tag !== undefined ? { tag } : {}), ...(digest !== undefined ? { digest } : {}) };
+        return {
+            image: update.image,
+            ...(tag !== undefined ? { tag } : {}),
+            ...(digest !== undefined ? { digest } : {})
+        };
     });
 }
 
@@ -40844,7 +40949,10 @@ class Reader {
     }
     fail(name, value, problem, hint) {
         const shown = value === '' ? '' : ` ${quote(value)}`;
-        this.errors.push(new errors_HandoffError('INVALID_INPUT', `Input "${name}"${shown}: ${problem}`, { input: name, hint }));
+        this.errors.push(new errors_HandoffError('INVALID_INPUT', `Input "${name}"${shown}: ${problem}`, {
+            input: name,
+            hint
+        }));
         return undefined;
     }
     add(error) {
@@ -40928,7 +41036,9 @@ function settings_readSettings(source, context) {
         source: {
             repo: context.repository,
             sha: context.sha,
-            runUrl: context.runId ? `${context.serverUrl}/${context.repository}/actions/runs/${context.runId}` : ''
+            runUrl: context.runId
+                ? `${context.serverUrl}/${context.repository}/actions/runs/${context.runId}`
+                : ''
         },
         apiUrl: context.apiUrl,
         serverUrl: context.serverUrl,
@@ -40956,7 +41066,11 @@ function readUpdates(r, promoting) {
         }
         if (promoting)
             r.fail(constants_Inputs.PromoteFrom, r.raw(constants_Inputs.PromoteFrom), 'cannot be combined with "images"', 'Promote one image at a time with "image".');
-        return r.raw(constants_Inputs.Images).split('\n').map(line => line.trim()).filter(line => line !== '')
+        return r
+            .raw(constants_Inputs.Images)
+            .split('\n')
+            .map(line => line.trim())
+            .filter(line => line !== '')
             .map(line => referenceUpdate(r, constants_Inputs.Images, line, '', '', allowLatest, false))
             .filter((u) => u !== undefined);
     }
@@ -40999,7 +41113,11 @@ function referenceUpdate(r, input, text, tagInput, digestInput, allowLatest, pro
     }
     if (r.errors.length > before)
         return undefined;
-    return { image: ref.name, ...(tag !== undefined ? { tag } : {}), ...(digest !== undefined ? { digest } : {}) };
+    return {
+        image: ref.name,
+        ...(tag !== undefined ? { tag } : {}),
+        ...(digest !== undefined ? { digest } : {})
+    };
 }
 /** A tag/digest given in the reference and as an input must agree. */
 function pick(r, input, fromRef, fromInput) {
@@ -41036,7 +41154,8 @@ function readBranch(r, name) {
     const value = r.line(name);
     if (value === undefined)
         return undefined;
-    const bad = /(^|\/)\.|\.\.|[\s~^:?*[\\]|@\{|\/\/|\/$|\.lock(\/|$)|\.$|^-|^@$/.test(value) || value.startsWith('refs/');
+    const bad = /(^|\/)\.|\.\.|[\s~^:?*[\\]|@\{|\/\/|\/$|\.lock(\/|$)|\.$|^-|^@$/.test(value) ||
+        value.startsWith('refs/');
     if (bad)
         return r.fail(name, value, 'is not a valid branch name', 'Use a plain branch name such as "main" or "deploy/api" (no "refs/heads/" prefix).');
     return value;
@@ -41052,7 +41171,9 @@ function readPullRequest(r) {
         teamReviewers: r.list(constants_Inputs.PrTeamReviewers),
         assignees: r.list(constants_Inputs.PrAssignees),
         draft: r.boolean(constants_Inputs.PrDraft, false),
-        autoMerge: autoMerge === '' || autoMerge === 'false' ? undefined : r.choice(constants_Inputs.AutoMerge, ['merge', 'squash', 'rebase'], 'merge')
+        autoMerge: autoMerge === '' || autoMerge === 'false'
+            ? undefined
+            : r.choice(constants_Inputs.AutoMerge, ['merge', 'squash', 'rebase'], 'merge')
     };
 }
 function readOnlyNewer(r) {
@@ -41069,10 +41190,14 @@ function checkOnlyNewer(r, onlyNewer, updates) {
         if (update.tag === undefined && update.digest !== undefined) {
             r.fail(constants_Inputs.OnlyNewer, onlyNewer, `needs a tag to compare, but ${update.image} is given only a digest`, 'Give "tag" together with "digest", or set only-newer: false.');
         }
-        else if (onlyNewer === 'semver' && update.tag !== undefined && parseSemver(update.tag) === undefined) {
+        else if (onlyNewer === 'semver' &&
+            update.tag !== undefined &&
+            parseSemver(update.tag) === undefined) {
             r.fail(constants_Inputs.OnlyNewer, onlyNewer, `needs semantic-version tags, but tag ${quote(update.tag)} is not one`, 'Tag images like 1.4.2 or v1.4.2-rc.1, use only-newer: git for commit-SHA tags, or set only-newer: false.');
         }
-        else if (onlyNewer === 'git' && update.tag !== undefined && !/^[0-9a-f]{7,40}$/i.test(update.tag)) {
+        else if (onlyNewer === 'git' &&
+            update.tag !== undefined &&
+            !/^[0-9a-f]{7,40}$/i.test(update.tag)) {
             r.fail(constants_Inputs.OnlyNewer, onlyNewer, `needs commit-SHA tags, but tag ${quote(update.tag)} is not a commit SHA`, 'Tag images with the source commit (e.g. tag: ${{ github.sha }}), use only-newer: semver for version tags, or set only-newer: false.');
         }
     }
@@ -47643,7 +47768,8 @@ function wiring_createDeps(settings, log) {
         repo: new GitHubManifestRepo(octokit, id, log, git),
         pulls: new GitHubPullRequests(octokit, id, log),
         refs: new GitHubBranchRefs(octokit, id, log, { neverReset: settings.branch ? [settings.branch] : [] }, git),
-        isDescendant: async (base, head) => (await compareCommits(octokit, { owner: sourceOwner, repo: sourceRepo }, base, head)).status === 'ahead',
+        isDescendant: async (base, head) => (await compareCommits(octokit, { owner: sourceOwner, repo: sourceRepo }, base, head))
+            .status === 'ahead',
         log,
         sleep,
         random: Math.random,
@@ -48473,7 +48599,9 @@ function links(result, repoUrl) {
 
 ;// CONCATENATED MODULE: ./src/report/annotations.ts
 function annotations_errorLine(error) {
-    const where = error.file ? `${error.file}${error.line ? `:${error.line}${error.column ? `:${error.column}` : ''}` : ''}: ` : '';
+    const where = error.file
+        ? `${error.file}${error.line ? `:${error.line}${error.column ? `:${error.column}` : ''}` : ''}: `
+        : '';
     const hint = error.hint ? ` — ${error.hint}` : '';
     return {
         title: `gitops-handoff ${error.code}`,

@@ -12,6 +12,7 @@ import { createDeps } from '../wiring.js'
 import { ArgoPhaseError, runArgoPhase } from '../argocd-phase.js'
 import { summaryOf } from '../report/summary.js'
 import { errorLine } from '../report/annotations.js'
+import type { Logger } from '../log.js'
 import type { Result } from '../result.js'
 import { VERSION } from './action-inputs.js'
 import { parseCommandLine, type CliInputs } from './args.js'
@@ -65,11 +66,7 @@ function write(sink: TextSink, text: string): number {
   return EXIT_OK
 }
 
-async function handoff(
-  settings: Settings,
-  out: Printer,
-  log: ReturnType<typeof terminalLogger>
-): Promise<void> {
+async function handoff(settings: Settings, out: Printer, log: Logger): Promise<void> {
   const deps = createDeps(settings, log)
   const result = await runHandoff(settings, deps)
   printDiffs(out, result)

@@ -30,24 +30,33 @@ export function detectFormat(path: string, text: string): Format {
   const kinds = manifestKinds(body)
   if (kinds.length === 0) return 'helm'
   if (kinds.some(k => k.kind === 'HelmRelease')) return 'helm'
-  if (kinds.every(k => KUSTOMIZE_API.test(k.apiVersion) && /^(Kustomization|Component)$/.test(k.kind))) {
+  if (
+    kinds.every(k => KUSTOMIZE_API.test(k.apiVersion) && /^(Kustomization|Component)$/.test(k.kind))
+  ) {
     return 'kustomize'
   }
   return 'workload'
 }
 
+/** Tag and dotenv files are short; a manifest is not split further than this. */
+const MAX_TAG_FILE_LINES = 1000
+
 /** One bare scalar line (`v1.2.3`), or dotenv lines with at least one `KEY=value`. */
 function isTagFile(text: string): boolean {
-  const lines = text.split(/\r?\n/)
+  const lines = text.split(/\r?\n/, MAX_TAG_FILE_LINES + 1)
+  if (lines.length > MAX_TAG_FILE_LINES) return false
   const filled = lines.filter(l => l.trim() !== '')
   if (filled.length === 1 && isBareScalar(filled[0])) return true
-  return filled.some(l => /^\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_.]*=/.test(l)) && lines.every(l => DOTENV_LINE.test(l))
+  return (
+    filled.some(l => /^\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_.]*=/.test(l)) &&
+    lines.every(l => DOTENV_LINE.test(l))
+  )
 }
 
 function isBareScalar(line: string): boolean {
   if (/^\s*(#|---|\.\.\.)/.test(line)) return false
   try {
-    const value: unknown = parse(line)
+    const value: unknown = parse(line, { logLevel: 'silent' })
     return value !== null && typeof value !== 'object'
   } catch {
     return false

@@ -15,7 +15,7 @@
  * and a new entry copies the list's indentation. A new `images:` key goes at the end of the
  * root mapping. Numeric-looking values are quoted (`"1234"`), as kustomize writes them.
  */
-import { isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap, type YAMLSeq, Scalar } from 'yaml'
+import { isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml'
 import { HandoffError, quote } from '../errors.js'
 import { repositoryMatches, splitLoose } from '../image/reference.js'
 import type { EditOptions, EditResult, ImageUpdate, ReadResult, ValueEdit } from './types.js'
@@ -183,7 +183,10 @@ function kustomizationOf(yaml: ParsedYaml): Kustomization | HandoffError {
   const root = doc.contents
   const bare = isScalar(root) && root.value === null && !root.source && !root.anchor && !root.tag
   if (root === null || bare) {
-    return { entries: [], empty: { range: root?.range ?? doc.range, docStart: doc.directives.docStart === true } }
+    return {
+      entries: [],
+      empty: { range: root?.range ?? doc.range, docStart: doc.directives.docStart === true }
+    }
   }
   if (!isMap(root)) return notAMapping()
   const imagesPair = root.items.find(p => scalarText(p.key) === 'images')
@@ -194,7 +197,9 @@ function kustomizationOf(yaml: ParsedYaml): Kustomization | HandoffError {
   if (!isSeq(value)) return notAList(yaml, value as Node)
   const entries: Entry[] = []
   value.items.forEach((item, index) => {
-    const name = isMap(item) ? scalarText(item.items.find(p => scalarText(p.key) === 'name')?.value) : undefined
+    const name = isMap(item)
+      ? scalarText(item.items.find(p => scalarText(p.key) === 'name')?.value)
+      : undefined
     if (isMap(item) && name !== undefined) entries.push({ index, map: item, name })
   })
   return { root, imagesPair, list: value, entries }
@@ -215,10 +220,11 @@ function notAList(yaml: ParsedYaml, node: Node): HandoffError {
   })
 }
 
+/** A scalar's text: the string, or the source of a number (`1.20`, not `1.2`). */
 function scalarText(node: unknown): string | undefined {
   if (!isScalar(node) || node.value === null || node.value === undefined) return undefined
   if (typeof node.value === 'string') return node.value
-  return (node as Scalar & { source?: string }).source ?? String(node.value)
+  return node.source ?? String(node.value)
 }
 
 /** True when the value is already that string (a plain `0755` or `1.20` is not: YAML reads a number). */
@@ -237,7 +243,7 @@ function entryNotFound(images: readonly string[], entries: readonly Entry[]): Ha
     'IMAGE_NOT_FOUND',
     `No images entry is named ${images.map(quote).join(', ')}; the kustomization has ${listed}`,
     {
-      hint: 'Check `image` against the entries\' `name` (the name the manifests use), or set `create-missing: true` to add an entry.'
+      hint: "Check `image` against the entries' `name` (the name the manifests use), or set `create-missing: true` to add an entry."
     }
   )
 }
@@ -266,7 +272,8 @@ function applyPatches(text: string, patches: readonly EntryPatch[], policy: Poli
     }
   }
   if (missing.length === patches.length && !policy.createMissing) {
-    return { ok: false, error: entryNotFound(patches.map(p => p.name), file.entries) }
+    const names = patches.map(p => p.name)
+    return { ok: false, error: entryNotFound(names, file.entries) }
   }
   if (missing.length > 0 && policy.createMissing) {
     const error = editor.addEntries(file, missing)
@@ -302,7 +309,10 @@ class ListEditor {
   ) {}
 
   patchEntry(entry: Entry, patch: EntryPatch): HandoffError | undefined {
-    const previous = scalarText(fieldPair(entry, 'newTag')?.value) ?? scalarText(fieldPair(entry, 'digest')?.value) ?? ''
+    const previous =
+      scalarText(fieldPair(entry, 'newTag')?.value) ??
+      scalarText(fieldPair(entry, 'digest')?.value) ??
+      ''
     const report = (field: Field, before: string, after: string): Report => {
       const path = `images[${entry.index}].${field}`
       const made = { image: patch.image, path, before, after, previous }
@@ -316,9 +326,11 @@ class ListEditor {
       const pair = fieldPair(entry, field)
       const before = scalarText(pair?.value) ?? ''
       if (change === 'keep' || (change === 'remove' && !pair)) continue
-      if (change === 'remove') removed.set(pair as Pair, report(field, before, ''))
-      else if (!pair) added.push({ field, value: change.set, report: report(field, '', change.set) })
-      else if (!holdsString(pair.value, change.set)) {
+      if (change === 'remove') {
+        removed.set(pair as Pair, report(field, before, ''))
+      } else if (!pair) {
+        added.push({ field, value: change.set, report: report(field, '', change.set) })
+      } else if (!holdsString(pair.value, change.set)) {
         const error = this.replace(entry, field, pair, report(field, before, change.set))
         if (error) return error
       }
@@ -329,7 +341,12 @@ class ListEditor {
     return this.removeRuns(entry.map.items, removed)
   }
 
-  private replace(entry: Entry, field: Field, pair: Pair, report: Report): HandoffError | undefined {
+  private replace(
+    entry: Entry,
+    field: Field,
+    pair: Pair,
+    report: Report
+  ): HandoffError | undefined {
     if (!isScalar(pair.value)) return notScalar(this.yaml, entry, field, pair)
     const splice = replaceScalar(this.text, pair.value, report.after)
     if (splice instanceof HandoffError) return splice
@@ -452,7 +469,10 @@ class ListEditor {
   }
 
   /** The entry's lines, keys in alphabetical order, and where each set value starts. */
-  private entryText(patch: EntryPatch, place: ListPlace): { text: string; values: [Field, string, number][] } {
+  private entryText(
+    patch: EntryPatch,
+    place: ListPlace
+  ): { text: string; values: [Field, string, number][] } {
     const pairs: [string, string][] = [['name', patch.name]]
     for (const field of FIELDS) {
       const change = patch.fields[field]
@@ -462,7 +482,10 @@ class ListEditor {
     let text = ''
     const values: [Field, string, number][] = []
     pairs.forEach(([key, value], i) => {
-      const lead = i === 0 ? `${' '.repeat(place.dash)}-${' '.repeat(place.key - place.dash - 1)}` : ' '.repeat(place.key)
+      const lead =
+        i === 0
+          ? `${' '.repeat(place.dash)}-${' '.repeat(place.key - place.dash - 1)}`
+          : ' '.repeat(place.key)
       text += `${lead}${key}: `
       if (key !== 'name') values.push([key as Field, value, text.length])
       text += `${renderPlain(value)}${this.newline}`
@@ -526,7 +549,11 @@ function flowList(yaml: ParsedYaml, node: YAMLMap | YAMLSeq): HandoffError {
   return new HandoffError(
     'UNSUPPORTED_FILE',
     `The images list at line ${line} is written in flow style ({…} or […]); keys can only be added to or removed from block style`,
-    { hint: 'Write the images entries in block style (`- name: …` on their own lines).', line, column }
+    {
+      hint: 'Write the images entries in block style (`- name: …` on their own lines).',
+      line,
+      column
+    }
   )
 }
 

@@ -90,7 +90,9 @@ function planFile(file: FileInput, input: PlanInput): FileEdit | undefined | Han
   const text = decode(file)
   if (text instanceof HandoffError) return text
   const format = input.format === 'auto' ? detectFormat(file.path, text) : input.format
-  const result = guarded(() => EDITORS[format](text, input.updates, editOptions(input.options, format)))
+  const result = guarded(() =>
+    EDITORS[format](text, input.updates, editOptions(input.options, format))
+  )
   if (!result.ok) return result.error
   if (result.text === text) return undefined
   const after = Buffer.from(result.text, 'utf8')
@@ -132,9 +134,13 @@ const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 /** UTF-8 text, a BOM kept as U+FEFF so that it is written back; binary files are refused. */
 function decode(file: FileInput): string | HandoffError {
   if (file.content.includes(0)) {
-    return new HandoffError('UNSUPPORTED_FILE', `${quote(file.path)} is a binary file (it contains NUL bytes)`, {
-      hint: 'Point `path` at a text manifest (YAML or a tag file).'
-    })
+    return new HandoffError(
+      'UNSUPPORTED_FILE',
+      `${quote(file.path)} is a binary file (it contains NUL bytes)`,
+      {
+        hint: 'Point `path` at a text manifest (YAML or a tag file).'
+      }
+    )
   }
   try {
     return decoder.decode(file.content)

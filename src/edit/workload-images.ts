@@ -78,10 +78,13 @@ export function editWorkload(
     if (after === site.value) continue
     if (site.shared) return { ok: false, error: sharedAnchor(parsed.yaml, site) }
     const splice = replaceScalar(text, site.node, after)
-    if (splice instanceof HandoffError) return { ok: false, error: located(splice, parsed.yaml, site) }
+    if (splice instanceof HandoffError) {
+      return { ok: false, error: located(splice, parsed.yaml, site) }
+    }
     changes.push({ splice, within: 0, edit: report(site, update, after) })
   }
-  if (!matched) return { ok: false, error: imageNotFound(updates.map(u => u.image), sites) }
+  const wanted = updates.map(u => u.image)
+  if (!matched) return { ok: false, error: imageNotFound(wanted, sites) }
   return { ok: true, ...applyLocated(text, changes) }
 }
 
@@ -119,7 +122,13 @@ type Report = Omit<ValueEdit, 'line' | 'column'>
 
 function report(site: ImageSite, update: ImageUpdate, after: string): Report {
   const { tag, digest } = splitLoose(site.value)
-  return { image: update.image, path: site.path, before: site.value, after, previous: tag || digest || '' }
+  return {
+    image: update.image,
+    path: site.path,
+    before: site.value,
+    after,
+    previous: tag || digest || ''
+  }
 }
 
 function located(error: HandoffError, yaml: ParsedYaml, site: ImageSite): HandoffError {
@@ -147,7 +156,10 @@ function sharedAnchor(yaml: ParsedYaml, site: ImageSite): HandoffError {
 
 const LISTED = 10
 
-export function imageNotFound(images: readonly string[], sites: readonly ImageSite[]): HandoffError {
+export function imageNotFound(
+  images: readonly string[],
+  sites: readonly ImageSite[]
+): HandoffError {
   const wanted = images.map(quote).join(', ')
   const found = [...new Set(sites.map(s => s.value))]
   const shown = found.slice(0, LISTED).map(quote).join(', ')

@@ -210,7 +210,9 @@ export function applyLocated<T>(
     shiftBefore.set(spliceKey(splice), shift)
     shift += splice.text.length - (splice.end - splice.start)
   }
-  const offsets = located.map(l => l.splice.start + (shiftBefore.get(spliceKey(l.splice)) ?? 0) + l.within)
+  const offsets = located.map(
+    l => l.splice.start + (shiftBefore.get(spliceKey(l.splice)) ?? 0) + l.within
+  )
   const positions = linePositions(out, offsets)
   return { text: out, edits: located.map((l, i) => ({ ...l.edit, ...positions[i] })) }
 }
@@ -220,7 +222,10 @@ function spliceKey(splice: Splice): string {
 }
 
 /** Line and column of many offsets with one pass over the text. */
-function linePositions(text: string, offsets: readonly number[]): { line: number; column: number }[] {
+function linePositions(
+  text: string,
+  offsets: readonly number[]
+): { line: number; column: number }[] {
   const order = offsets.map((offset, i) => ({ offset, i })).sort((a, b) => a.offset - b.offset)
   const result: { line: number; column: number }[] = new Array(offsets.length)
   let line = 1

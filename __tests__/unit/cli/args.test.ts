@@ -1,6 +1,14 @@
 /** The command line → input values: flags, lists, repeats, secrets and misspellings. */
 import { describe, expect, it } from '@jest/globals'
-import { editDistance, parseCommandLine, type CliCommand } from '../../../src/cli/args.js'
+import {
+  CLI_OPTIONS,
+  editDistance,
+  FLAG_INPUTS,
+  INPUT_NAMES,
+  LIST_INPUTS,
+  parseCommandLine,
+  type CliCommand
+} from '../../../src/cli/args.js'
 
 /** A command as plain data: errors by message and hint. */
 function shape(command: CliCommand) {
@@ -105,4 +113,12 @@ describe('editDistance', () => {
   ])('$a ↔ $b', ({ a, b, expected }) => {
     expect(editDistance(a, b)).toBe(expected)
   })
+})
+
+it("the CLI's own options and the flag and list sets name no input wrongly", () => {
+  expect({
+    clashes: CLI_OPTIONS.filter(option => (INPUT_NAMES as string[]).includes(option)),
+    unknown: [...FLAG_INPUTS, ...LIST_INPUTS].filter(name => !INPUT_NAMES.includes(name)),
+    both: [...FLAG_INPUTS].filter(name => LIST_INPUTS.has(name))
+  }).toEqual({ clashes: [], unknown: [], both: [] })
 })

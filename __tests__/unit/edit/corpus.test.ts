@@ -34,11 +34,18 @@ interface Row {
 
 function readIndex(): Row[] {
   if (!haveCorpus) return []
-  const [header, ...lines] = fs.readFileSync(path.join(corpusDir, 'INDEX.tsv'), 'utf8').split('\n').filter(Boolean)
+  const [header, ...lines] = fs
+    .readFileSync(path.join(corpusDir, 'INDEX.tsv'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
   const columns = header.split('\t')
   return lines.map(line => {
     const cells = Object.fromEntries(line.split('\t').map((cell, i) => [columns[i], cell]))
-    return { file: cells.file, path: cells.path, images: cells.images ? cells.images.split(';') : [] }
+    return {
+      file: cells.file,
+      path: cells.path,
+      images: cells.images ? cells.images.split(';') : []
+    }
   })
 }
 
@@ -94,14 +101,16 @@ const EXCEPTIONS: Readonly<Record<string, Exception>> = {
       'an Argo CD Application: its spec.source.kustomize.images are folded block scalars inside the Application, not a supported format (use an .argocd-source file or the kustomization)',
     code: 'IMAGE_NOT_FOUND'
   },
-  'tricky/argoproj__argo-cd__resource_customizations__monitoring.coreos.com__Prometheus__testdata__healthy.yaml': {
-    reason: NOT_A_CONTAINER,
-    code: 'IMAGE_NOT_FOUND'
-  },
-  'tricky/kubernetes-sigs__kustomize__examples__transformerconfigs__images__resources.yaml :: crd-image': {
-    reason: NOT_A_CONTAINER,
-    code: 'IMAGE_NOT_FOUND'
-  },
+  'tricky/argoproj__argo-cd__resource_customizations__monitoring.coreos.com__Prometheus__testdata__healthy.yaml':
+    {
+      reason: NOT_A_CONTAINER,
+      code: 'IMAGE_NOT_FOUND'
+    },
+  'tricky/kubernetes-sigs__kustomize__examples__transformerconfigs__images__resources.yaml :: crd-image':
+    {
+      reason: NOT_A_CONTAINER,
+      code: 'IMAGE_NOT_FOUND'
+    },
   'tricky/kubeflow__manifests__common__knative__knative-serving__base__upstream__serving-core.yaml :: gcr.io/knative-releases/knative.dev/serving/cmd/queue':
     {
       reason: `${NOT_A_CONTAINER} (a Knative Image resource and a ConfigMap value)`,
@@ -114,10 +123,11 @@ const EXCEPTIONS: Readonly<Record<string, Exception>> = {
   },
   'helm-values/open-telemetry__opentelemetry-helm-charts__charts__opentelemetry-demo__values.yaml :: otel/opentelemetry-collector-contrib':
     { reason: NO_TAG_KEY, code: 'KEY_NOT_FOUND' },
-  'helm-values/argoproj__argo-helm__charts__argo-cd__values.yaml :: ecr-public.aws.com/docker/library/haproxy': {
-    reason: NO_TAG_KEY,
-    code: 'KEY_NOT_FOUND'
-  }
+  'helm-values/argoproj__argo-helm__charts__argo-cd__values.yaml :: ecr-public.aws.com/docker/library/haproxy':
+    {
+      reason: NO_TAG_KEY,
+      code: 'KEY_NOT_FOUND'
+    }
 }
 
 interface Case {
@@ -137,7 +147,9 @@ function casesOf(row: Row): Case[] {
       EXCEPTIONS[id] ??
       EXCEPTIONS[row.file] ??
       (target.key === undefined && !tryParseReference(target.image) ? NO_REFERENCE : undefined) ??
-      (row.images.length === 0 ? { reason: 'the file references no image', code: 'IMAGE_NOT_FOUND' } : undefined)
+      (row.images.length === 0
+        ? { reason: 'the file references no image', code: 'IMAGE_NOT_FOUND' }
+        : undefined)
     return { row, target, title: `${id} (${format})${exception ? ' must fail' : ''}`, exception }
   })
 }
@@ -178,7 +190,9 @@ function strayChanges(original: string, updated: string, edits: readonly ValueEd
       newLine += part.value.length
     } else {
       for (const old of part.value) {
-        const removal = [...unused].find(e => e.after === '' && e.before !== '' && old.includes(e.before))
+        const removal = [...unused].find(
+          e => e.after === '' && e.before !== '' && old.includes(e.before)
+        )
         if (removal) unused.delete(removal)
         else problems.push(`removed line ${JSON.stringify(old)}`)
       }
@@ -186,17 +200,24 @@ function strayChanges(original: string, updated: string, edits: readonly ValueEd
   }
   // Added lines hold new values; a new kustomize entry also adds its `name:` (and `images:`).
   function addedBlock(lines: readonly string[], first: number): void {
-    const valued = lines.map((now, k) => take(first + k).some(e => e.before === '' && now.includes(e.after)))
+    const valued = lines.map((now, k) =>
+      take(first + k).some(e => e.before === '' && now.includes(e.after))
+    )
     lines.forEach((now, k) => {
       const frame = /^\s*(-\s+)?(name: \S.*|images:)\s*$/.test(now) && valued.includes(true)
       if (!valued[k] && !frame) problems.push(`line ${first + k} added: ${JSON.stringify(now)}`)
     })
   }
-  for (const edit of unused) problems.push(`report of line ${edit.line} (${edit.path}) matches no change`)
+  for (const edit of unused)
+    problems.push(`report of line ${edit.line} (${edit.path}) matches no change`)
   return problems
 }
 
-const STYLES = [(v: string) => JSON.stringify(v), (v: string) => `'${v.replace(/'/g, "''")}'`, (v: string) => v]
+const STYLES = [
+  (v: string) => JSON.stringify(v),
+  (v: string) => `'${v.replace(/'/g, "''")}'`,
+  (v: string) => v
+]
 
 /**
  * The line with the edit's new value replaced by the old one, in each way the old value may
@@ -230,18 +251,35 @@ function check({ row, target }: Case) {
   const options: PlanOptions = { key: target.key }
   const updates = [{ image: target.image, tag: NEW_TAG }]
   const plan = planEdits({ files: [{ path: row.path, content }], updates, format: 'auto', options })
-  if (plan.errors.length > 0) return { errors: plan.errors.map(e => ({ code: e.code, message: e.message })) }
-  if (plan.changes.length !== 1) return { errors: [{ code: 'NO_CHANGE', message: `${plan.changes.length} changes` }] }
+  if (plan.errors.length > 0)
+    return { errors: plan.errors.map(e => ({ code: e.code, message: e.message })) }
+  if (plan.changes.length !== 1)
+    return { errors: [{ code: 'NO_CHANGE', message: `${plan.changes.length} changes` }] }
   const [change] = plan.changes
-  const again = planEdits({ files: [{ path: row.path, content: change.after }], updates, format: 'auto', options })
+  const again = planEdits({
+    files: [{ path: row.path, content: change.after }],
+    updates,
+    format: 'auto',
+    options
+  })
   return {
     errors: [],
     // The new tag is written; the only other change allowed is dropping a digest.
     edited:
       change.edits.some(e => e.after.includes(NEW_TAG)) &&
-      change.edits.every(e => e.after.includes(NEW_TAG) || (e.after === '' && e.path.endsWith('digest'))),
-    strayChanges: strayChanges(content.toString('utf8'), change.after.toString('utf8'), change.edits),
-    secondRun: { changes: again.changes.length, errors: again.errors.length, unchanged: again.unchanged }
+      change.edits.every(
+        e => e.after.includes(NEW_TAG) || (e.after === '' && e.path.endsWith('digest'))
+      ),
+    strayChanges: strayChanges(
+      content.toString('utf8'),
+      change.after.toString('utf8'),
+      change.edits
+    ),
+    secondRun: {
+      changes: again.changes.length,
+      errors: again.errors.length,
+      unchanged: again.unchanged
+    }
   }
 }
 

@@ -56,7 +56,9 @@ interface SetImageCase {
 
 type Case = TransformCase | SetImageCase | { readonly id: string; readonly kind: 'match' | 'split' }
 
-const cases: Case[] = haveShared ? (JSON.parse(fs.readFileSync(casesFile, 'utf8')) as { cases: Case[] }).cases : []
+const cases: Case[] = haveShared
+  ? (JSON.parse(fs.readFileSync(casesFile, 'utf8')) as { cases: Case[] }).cases
+  : []
 const transformCases = cases.filter((c): c is TransformCase => c.kind === 'transform')
 const setImageCases = cases.filter((c): c is SetImageCase => c.kind === 'edit-set-image')
 
@@ -85,7 +87,12 @@ const EXCEPTIONS: Readonly<Record<string, string>> = {
 function transform(c: TransformCase): string {
   let text = c.input.yaml
   for (const rule of c.input.images) {
-    const update = { image: rule.name, tag: rule.newTag, digest: rule.digest, newName: rule.newName }
+    const update = {
+      image: rule.name,
+      tag: rule.newTag,
+      digest: rule.digest,
+      newName: rule.newName
+    }
     const result = editWorkload(text, [update], { createMissing: false })
     if (result.ok) text = result.text
     else if (result.error.code !== 'IMAGE_NOT_FOUND') return `error: ${result.error.message}`
@@ -107,7 +114,10 @@ function segments(dotted: string): (string | number)[] {
 type Container = Record<string | number, unknown>
 
 function valueAt(root: unknown, dotted: string): unknown {
-  return segments(dotted).reduce<unknown>((node, key) => (node as Container | undefined)?.[key], root)
+  return segments(dotted).reduce<unknown>(
+    (node, key) => (node as Container | undefined)?.[key],
+    root
+  )
 }
 
 function withValue(root: unknown, dotted: string, value: string): void {
@@ -132,7 +142,8 @@ function transformVerdict(c: TransformCase) {
   const input = documents(c.input.yaml)
   const output = documents(out)
   const expectedDocs = documents(c.input.yaml)
-  for (const field of c.expected.images) withValue(expectedDocs[field.document], field.path, field.after)
+  for (const field of c.expected.images)
+    withValue(expectedDocs[field.document], field.path, field.after)
   return {
     images: c.expected.images.map(f => ({
       ...f,
@@ -148,16 +159,27 @@ function transformVerdict(c: TransformCase) {
 function setImageVerdict(c: SetImageCase) {
   const result = applySetImageArgs(c.input.kustomization, c.input.args)
   const actual = result.ok
-    ? { contains: c.expected.kustomizationContains !== undefined && result.text.includes(c.expected.kustomizationContains), text: result.text }
+    ? {
+        contains:
+          c.expected.kustomizationContains !== undefined &&
+          result.text.includes(c.expected.kustomizationContains),
+        text: result.text
+      }
     : { error: result.error.message }
-  const expected = c.expected.error !== undefined ? { error: c.expected.error } : { contains: true, text: actual.text }
+  const expected =
+    c.expected.error !== undefined
+      ? { error: c.expected.error }
+      : { contains: true, text: actual.text }
   return { actual, expected }
 }
 
 describe('kustomize conformance fixtures', () => {
   if (haveShared) {
     it('hold the 31 transform and 20 edit-set-image cases', () => {
-      expect({ transform: transformCases.length, setImage: setImageCases.length }).toEqual({ transform: 31, setImage: 20 })
+      expect({ transform: transformCases.length, setImage: setImageCases.length }).toEqual({
+        transform: 31,
+        setImage: 20
+      })
     })
     it('list exceptions only for cases that exist', () => {
       const ids = new Set(cases.map(c => c.id))

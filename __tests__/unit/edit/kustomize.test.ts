@@ -8,7 +8,12 @@ const DIGEST_B = `sha256:${'b'.repeat(64)}`
 /** Lines joined with LF and a final newline. */
 const yaml = (...lines: string[]): string => `${lines.join('\n')}\n`
 
-const HEAD = ['apiVersion: kustomize.config.k8s.io/v1beta1', 'kind: Kustomization', 'resources:', '- ../base']
+const HEAD = [
+  'apiVersion: kustomize.config.k8s.io/v1beta1',
+  'kind: Kustomization',
+  'resources:',
+  '- ../base'
+]
 
 /** The whole observable result: new text and edits, or the error's code, message and position. */
 function outcome(result: EditResult | ReadResult) {
@@ -32,10 +37,20 @@ const API = 'ghcr.io/acme/api'
 const editCases: EditCase[] = [
   {
     name: 'a new tag replaces newTag; the Flux marker on the line stays',
-    text: yaml(...HEAD, 'images:', `- name: ${API}`, '  newTag: 1.0.0 # {"$imagepolicy": "flux-system:api:tag"}'),
+    text: yaml(
+      ...HEAD,
+      'images:',
+      `- name: ${API}`,
+      '  newTag: 1.0.0 # {"$imagepolicy": "flux-system:api:tag"}'
+    ),
     updates: [{ image: API, tag: '1.1.0' }],
     expected: {
-      text: yaml(...HEAD, 'images:', `- name: ${API}`, '  newTag: 1.1.0 # {"$imagepolicy": "flux-system:api:tag"}'),
+      text: yaml(
+        ...HEAD,
+        'images:',
+        `- name: ${API}`,
+        '  newTag: 1.1.0 # {"$imagepolicy": "flux-system:api:tag"}'
+      ),
       edits: [
         {
           image: API,
@@ -51,21 +66,46 @@ const editCases: EditCase[] = [
   },
   {
     name: 'quoting is kept; newName and tagSuffix are left alone',
-    text: yaml('images:', '  - name: postgres', '    newName: postgres', '    newTag: "16-alpine"', '    tagSuffix: -x'),
+    text: yaml(
+      'images:',
+      '  - name: postgres',
+      '    newName: postgres',
+      '    newTag: "16-alpine"',
+      '    tagSuffix: -x'
+    ),
     updates: [{ image: 'postgres', tag: '17-alpine' }],
     expected: {
-      text: yaml('images:', '  - name: postgres', '    newName: postgres', '    newTag: "17-alpine"', '    tagSuffix: -x'),
+      text: yaml(
+        'images:',
+        '  - name: postgres',
+        '    newName: postgres',
+        '    newTag: "17-alpine"',
+        '    tagSuffix: -x'
+      ),
       edits: [expect.objectContaining({ path: 'images[0].newTag', line: 4, column: 13 })]
     }
   },
   {
     name: 'a new tag drops the digest line, its line break included',
-    text: yaml('images:', '- name: app', `  digest: ${DIGEST_A}`, '  newTag: v1', '- name: other', '  newTag: v9'),
+    text: yaml(
+      'images:',
+      '- name: app',
+      `  digest: ${DIGEST_A}`,
+      '  newTag: v1',
+      '- name: other',
+      '  newTag: v9'
+    ),
     updates: [{ image: 'app', tag: 'v2' }],
     expected: {
       text: yaml('images:', '- name: app', '  newTag: v2', '- name: other', '  newTag: v9'),
       edits: [
-        expect.objectContaining({ path: 'images[0].digest', line: 3, before: DIGEST_A, after: '', previous: 'v1' }),
+        expect.objectContaining({
+          path: 'images[0].digest',
+          line: 3,
+          before: DIGEST_A,
+          after: '',
+          previous: 'v1'
+        }),
         expect.objectContaining({ path: 'images[0].newTag', line: 3, column: 11, after: 'v2' })
       ]
     }
@@ -76,7 +116,10 @@ const editCases: EditCase[] = [
     updates: [{ image: 'app', tag: 'v2' }],
     expected: {
       text: yaml('images:', '- name: app', '  newTag: v2'),
-      edits: [expect.objectContaining({ path: 'images[0].digest' }), expect.objectContaining({ path: 'images[0].newTag' })]
+      edits: [
+        expect.objectContaining({ path: 'images[0].digest' }),
+        expect.objectContaining({ path: 'images[0].newTag' })
+      ]
     }
   },
   {
@@ -85,7 +128,10 @@ const editCases: EditCase[] = [
     updates: [{ image: 'app', tag: 'v2' }],
     expected: {
       text: 'images:\r\n- name: app\r\n  newTag: v2',
-      edits: [expect.objectContaining({ path: 'images[0].digest' }), expect.objectContaining({ path: 'images[0].newTag' })]
+      edits: [
+        expect.objectContaining({ path: 'images[0].digest' }),
+        expect.objectContaining({ path: 'images[0].newTag' })
+      ]
     }
   },
   {
@@ -93,9 +139,21 @@ const editCases: EditCase[] = [
     text: yaml('images:', '- name: app', '  newName: registry.local/app', '  newTag: v1'),
     updates: [{ image: 'app', digest: DIGEST_B }],
     expected: {
-      text: yaml('images:', `- digest: ${DIGEST_B}`, '  name: app', '  newName: registry.local/app'),
+      text: yaml(
+        'images:',
+        `- digest: ${DIGEST_B}`,
+        '  name: app',
+        '  newName: registry.local/app'
+      ),
       edits: [
-        expect.objectContaining({ path: 'images[0].digest', line: 2, column: 11, before: '', after: DIGEST_B, previous: 'v1' }),
+        expect.objectContaining({
+          path: 'images[0].digest',
+          line: 2,
+          column: 11,
+          before: '',
+          after: DIGEST_B,
+          previous: 'v1'
+        }),
         expect.objectContaining({ path: 'images[0].newTag', before: 'v1', after: '' })
       ]
     }
@@ -106,23 +164,42 @@ const editCases: EditCase[] = [
     updates: [{ image: 'app', tag: 'v2', digest: DIGEST_B }],
     expected: {
       text: yaml('images:', '- name: app', `  digest: ${DIGEST_B}`, '  newTag: v2'),
-      edits: [expect.objectContaining({ path: 'images[0].digest' }), expect.objectContaining({ path: 'images[0].newTag' })]
+      edits: [
+        expect.objectContaining({ path: 'images[0].digest' }),
+        expect.objectContaining({ path: 'images[0].newTag' })
+      ]
     }
   },
   {
     name: 'an entry without newTag gets one in alphabetical place, indented as its keys',
-    text: yaml('images:', '  - name: redis', '    newName: public.ecr.aws/docker/library/redis', 'other: 1'),
+    text: yaml(
+      'images:',
+      '  - name: redis',
+      '    newName: public.ecr.aws/docker/library/redis',
+      'other: 1'
+    ),
     updates: [{ image: 'redis', tag: '7.4' }],
     expected: {
-      text: yaml('images:', '  - name: redis', '    newName: public.ecr.aws/docker/library/redis', '    newTag: "7.4"', 'other: 1'),
-      edits: [expect.objectContaining({ path: 'images[0].newTag', line: 4, column: 13, after: '7.4' })]
+      text: yaml(
+        'images:',
+        '  - name: redis',
+        '    newName: public.ecr.aws/docker/library/redis',
+        '    newTag: "7.4"',
+        'other: 1'
+      ),
+      edits: [
+        expect.objectContaining({ path: 'images[0].newTag', line: 4, column: 13, after: '7.4' })
+      ]
     }
   },
   ...['1.20', '0755', '1e3', 'true', 'yes', 'on', 'null', '~', '1234'].map(tag => ({
     name: `the tag ${tag} is quoted, since YAML would not read it as a string`,
     text: yaml('images:', '- name: app', '  newTag: v1'),
     updates: [{ image: 'app', tag }],
-    expected: { text: yaml('images:', '- name: app', `  newTag: "${tag}"`), edits: [expect.anything()] }
+    expected: {
+      text: yaml('images:', '- name: app', `  newTag: "${tag}"`),
+      edits: [expect.anything()]
+    }
   })),
   {
     name: 'a quoted 1.20 in place of a plain 1.2 (YAML would read both as numbers)',
@@ -137,11 +214,21 @@ const editCases: EditCase[] = [
     name: 'names match after docker.io normalisation',
     text: yaml('images:', '- name: docker.io/library/nginx', '  newTag: "1.25"'),
     updates: [{ image: 'nginx', tag: '1.27' }],
-    expected: { text: yaml('images:', '- name: docker.io/library/nginx', '  newTag: "1.27"'), edits: [expect.anything()] }
+    expected: {
+      text: yaml('images:', '- name: docker.io/library/nginx', '  newTag: "1.27"'),
+      edits: [expect.anything()]
+    }
   },
   {
     name: 'a missing entry is appended in the list style (indented dash)',
-    text: yaml('images:', '  - name: zed', '    newTag: v1', '  - name: api', '    newTag: v1', 'patches: []'),
+    text: yaml(
+      'images:',
+      '  - name: zed',
+      '    newTag: v1',
+      '  - name: api',
+      '    newTag: v1',
+      'patches: []'
+    ),
     updates: [{ image: 'ghcr.io/acme/web', tag: '1234' }],
     createMissing: true,
     expected: {
@@ -155,7 +242,17 @@ const editCases: EditCase[] = [
         '    newTag: "1234"',
         'patches: []'
       ),
-      edits: [{ image: 'ghcr.io/acme/web', path: 'images[2].newTag', line: 7, column: 13, before: '', after: '1234', previous: '' }]
+      edits: [
+        {
+          image: 'ghcr.io/acme/web',
+          path: 'images[2].newTag',
+          line: 7,
+          column: 13,
+          before: '',
+          after: '1234',
+          previous: ''
+        }
+      ]
     }
   },
   {
@@ -164,7 +261,16 @@ const editCases: EditCase[] = [
     updates: [{ image: 'mike', tag: 'v2', digest: DIGEST_B }],
     createMissing: true,
     expected: {
-      text: yaml('images:', '- name: alpha', '  newTag: v1', `- digest: ${DIGEST_B}`, '  name: mike', '  newTag: v2', '- name: zulu', '  newTag: v1'),
+      text: yaml(
+        'images:',
+        '- name: alpha',
+        '  newTag: v1',
+        `- digest: ${DIGEST_B}`,
+        '  name: mike',
+        '  newTag: v2',
+        '- name: zulu',
+        '  newTag: v1'
+      ),
       edits: [
         expect.objectContaining({ path: 'images[1].digest', line: 4, column: 11 }),
         expect.objectContaining({ path: 'images[1].newTag', line: 6, column: 11 })
@@ -186,7 +292,10 @@ const editCases: EditCase[] = [
     text: 'resources:\n- a.yaml',
     updates: [{ image: 'app', tag: 'v2' }],
     createMissing: true,
-    expected: { text: 'resources:\n- a.yaml\nimages:\n- name: app\n  newTag: v2', edits: [expect.anything()] }
+    expected: {
+      text: 'resources:\n- a.yaml\nimages:\n- name: app\n  newTag: v2',
+      edits: [expect.anything()]
+    }
   },
   {
     name: 'an empty file gets an images list',
@@ -200,20 +309,38 @@ const editCases: EditCase[] = [
     text: yaml('images: # none yet', 'resources: []'),
     updates: [{ image: 'app', tag: 'v2' }],
     createMissing: true,
-    expected: { text: yaml('images: # none yet', '- name: app', '  newTag: v2', 'resources: []'), edits: [expect.anything()] }
+    expected: {
+      text: yaml('images: # none yet', '- name: app', '  newTag: v2', 'resources: []'),
+      edits: [expect.anything()]
+    }
   },
   {
     name: '`images: []` becomes a block list',
     text: yaml('images: []', 'resources: []'),
     updates: [{ image: 'app', tag: 'v2' }],
     createMissing: true,
-    expected: { text: yaml('images:', '- name: app', '  newTag: v2', 'resources: []'), edits: [expect.anything()] }
+    expected: {
+      text: yaml('images:', '- name: app', '  newTag: v2', 'resources: []'),
+      edits: [expect.anything()]
+    }
+  },
+  {
+    name: 'tabs and non-ASCII in comments, CRLF lines, a key added after them',
+    text: '# Größe ✓\tnote\r\nimages:\r\n- name: app # 日本\t\r\n  newName: reg/app\r\n',
+    updates: [{ image: 'app', tag: 'v2' }],
+    expected: {
+      text: '# Größe ✓\tnote\r\nimages:\r\n- name: app # 日本\t\r\n  newName: reg/app\r\n  newTag: v2\r\n',
+      edits: [expect.objectContaining({ path: 'images[0].newTag', line: 5, column: 11 })]
+    }
   },
   {
     name: 'a BOM stays in front',
     text: `\uFEFF${yaml('images:', '- name: app', '  newTag: v1')}`,
     updates: [{ image: 'app', tag: 'v2' }],
-    expected: { text: `\uFEFF${yaml('images:', '- name: app', '  newTag: v2')}`, edits: [expect.anything()] }
+    expected: {
+      text: `\uFEFF${yaml('images:', '- name: app', '  newTag: v2')}`,
+      edits: [expect.anything()]
+    }
   },
   {
     name: 'a flow entry: values are replaced in place',
@@ -243,7 +370,8 @@ const editCases: EditCase[] = [
     expected: {
       error: {
         code: 'IMAGE_NOT_FOUND',
-        message: 'No images entry is named "api"; the kustomization has images entries "app", "web"',
+        message:
+          'No images entry is named "api"; the kustomization has images entries "app", "web"',
         line: undefined,
         column: undefined
       }
@@ -317,7 +445,8 @@ const readCases: ReadCase[] = [
     expected: {
       error: {
         code: 'KEY_NOT_FOUND',
-        message: 'The images entry "app" sets neither newTag nor digest, so it holds no version of "app" to copy',
+        message:
+          'The images entry "app" sets neither newTag nor digest, so it holds no version of "app" to copy',
         line: undefined,
         column: undefined
       }

@@ -7,7 +7,13 @@ const yaml = (...lines: string[]): string => `${lines.join('\n')}\n`
 const API = 'ghcr.io/acme/api'
 
 const POD = yaml('apiVersion: v1', 'kind: Pod', 'spec:', '  containers:', `  - image: ${API}:1.0.0`)
-const KUSTOMIZATION = yaml('resources:', '- pod.yaml', 'images:', `- name: ${API}`, '  newTag: 1.0.0')
+const KUSTOMIZATION = yaml(
+  'resources:',
+  '- pod.yaml',
+  'images:',
+  `- name: ${API}`,
+  '  newTag: 1.0.0'
+)
 const VALUES = yaml('image:', `  repository: ${API}`, '  tag: "1.0.0"')
 const HELM_RELEASE = yaml(
   'apiVersion: helm.toolkit.fluxcd.io/v2',
@@ -28,7 +34,12 @@ interface DetectCase {
 }
 
 const detectCases: DetectCase[] = [
-  { name: 'kustomization.yaml', path: 'apps/dev/kustomization.yaml', text: KUSTOMIZATION, expected: 'kustomize' },
+  {
+    name: 'kustomization.yaml',
+    path: 'apps/dev/kustomization.yaml',
+    text: KUSTOMIZATION,
+    expected: 'kustomize'
+  },
   { name: 'kustomization.yml', path: 'kustomization.yml', text: '', expected: 'kustomize' },
   { name: 'Kustomization', path: 'base/Kustomization', text: KUSTOMIZATION, expected: 'kustomize' },
   {
@@ -37,22 +48,64 @@ const detectCases: DetectCase[] = [
     text: yaml('apiVersion: kustomize.config.k8s.io/v1alpha1', 'kind: Component', 'images: []'),
     expected: 'kustomize'
   },
-  { name: '.argocd-source.yaml', path: 'apps/api/.argocd-source.yaml', text: ARGOCD_SOURCE, expected: 'argocd-source' },
-  { name: '.argocd-source-<app>.yml', path: '.argocd-source-api.yml', text: ARGOCD_SOURCE, expected: 'argocd-source' },
+  {
+    name: '.argocd-source.yaml',
+    path: 'apps/api/.argocd-source.yaml',
+    text: ARGOCD_SOURCE,
+    expected: 'argocd-source'
+  },
+  {
+    name: '.argocd-source-<app>.yml',
+    path: '.argocd-source-api.yml',
+    text: ARGOCD_SOURCE,
+    expected: 'argocd-source'
+  },
   { name: 'a Pod', path: 'pod.yaml', text: POD, expected: 'workload' },
   {
     name: 'several documents, one with a comment after kind',
     path: 'all.yaml',
-    text: yaml('---', 'apiVersion: v1 # core', "kind: 'Service'", '---', '"apiVersion": apps/v1', 'kind: Deployment'),
+    text: yaml(
+      '---',
+      'apiVersion: v1 # core',
+      "kind: 'Service'",
+      '---',
+      '"apiVersion": apps/v1',
+      'kind: Deployment'
+    ),
     expected: 'workload'
   },
-  { name: 'a JSON manifest', path: 'pod.json', text: '{"apiVersion": "v1", "kind": "Pod", "spec": {}}', expected: 'workload' },
-  { name: 'a Flux HelmRelease (images live in spec.values)', path: 'release.yaml', text: HELM_RELEASE, expected: 'helm' },
+  {
+    name: 'a JSON manifest',
+    path: 'pod.json',
+    text: '{"apiVersion": "v1", "kind": "Pod", "spec": {}}',
+    expected: 'workload'
+  },
+  {
+    name: 'a Flux HelmRelease (images live in spec.values)',
+    path: 'release.yaml',
+    text: HELM_RELEASE,
+    expected: 'helm'
+  },
   { name: 'a values file', path: 'values.yaml', text: VALUES, expected: 'helm' },
-  { name: 'nested kind/apiVersion are not top-level', path: 'values.yaml', text: yaml('controller:', '  kind: Deployment', '  apiVersion: x'), expected: 'helm' },
+  {
+    name: 'nested kind/apiVersion are not top-level',
+    path: 'values.yaml',
+    text: yaml('controller:', '  kind: Deployment', '  apiVersion: x'),
+    expected: 'helm'
+  },
   { name: 'one bare scalar line', path: 'VERSION', text: '1.4.0\n', expected: 'tag-file' },
-  { name: 'a bare tag with CRLF and a BOM', path: 'deploy/tag', text: '\uFEFFabc123\r\n', expected: 'tag-file' },
-  { name: 'dotenv lines', path: 'deploy.env', text: '# tags\nIMAGE_TAG=abc123\nexport OTHER="x"\n', expected: 'tag-file' },
+  {
+    name: 'a bare tag with CRLF and a BOM',
+    path: 'deploy/tag',
+    text: '\uFEFFabc123\r\n',
+    expected: 'tag-file'
+  },
+  {
+    name: 'dotenv lines',
+    path: 'deploy.env',
+    text: '# tags\nIMAGE_TAG=abc123\nexport OTHER="x"\n',
+    expected: 'tag-file'
+  },
   { name: 'a one-line mapping is YAML', path: 'x.yaml', text: 'image: a/b:1\n', expected: 'helm' },
   { name: 'a lone comment is not a tag', path: 'x.yaml', text: '# nothing\n', expected: 'helm' }
 ]
@@ -78,7 +131,10 @@ function summary(plan: Plan) {
   }
 }
 
-const file = (path: string, text: string | Buffer) => ({ path, content: Buffer.isBuffer(text) ? text : Buffer.from(text, 'utf8') })
+const file = (path: string, text: string | Buffer) => ({
+  path,
+  content: Buffer.isBuffer(text) ? text : Buffer.from(text, 'utf8')
+})
 
 interface PlanCase {
   name: string
@@ -126,7 +182,13 @@ const planCases: PlanCase[] = [
           after: HELM_RELEASE.replace('1.0.0', '1.1.0'),
           edits: ['spec.values.image.tag 1.0.0 → 1.1.0 @7:12']
         },
-        { path: 'VERSION', format: 'tag-file', before: '1.0.0\n', after: '1.1.0\n', edits: [' 1.0.0 → 1.1.0 @1:1'] },
+        {
+          path: 'VERSION',
+          format: 'tag-file',
+          before: '1.0.0\n',
+          after: '1.1.0\n',
+          edits: [' 1.0.0 → 1.1.0 @1:1']
+        },
         {
           path: '.argocd-source-api.yaml',
           format: 'argocd-source',
@@ -141,15 +203,29 @@ const planCases: PlanCase[] = [
   },
   {
     name: 'a file already at the desired state is unchanged, not an error',
-    input: { files: [file('pod.yaml', POD)], updates: [{ image: API, tag: '1.0.0' }], format: 'auto', options: {} },
+    input: {
+      files: [file('pod.yaml', POD)],
+      updates: [{ image: API, tag: '1.0.0' }],
+      format: 'auto',
+      options: {}
+    },
     expected: { changes: [], unchanged: ['pod.yaml'], errors: [] }
   },
   {
     name: 'the format input overrides detection',
-    input: { files: [file('kustomization.yaml', POD)], updates: UPDATE, format: 'workload', options: {} },
+    input: {
+      files: [file('kustomization.yaml', POD)],
+      updates: UPDATE,
+      format: 'workload',
+      options: {}
+    },
     expected: {
       changes: [
-        expect.objectContaining({ path: 'kustomization.yaml', format: 'workload', after: POD.replace(':1.0.0', ':1.1.0') })
+        expect.objectContaining({
+          path: 'kustomization.yaml',
+          format: 'workload',
+          after: POD.replace(':1.0.0', ':1.1.0')
+        })
       ],
       unchanged: [],
       errors: []
@@ -157,10 +233,17 @@ const planCases: PlanCase[] = [
   },
   {
     name: 'create-missing defaults to on for kustomize',
-    input: { files: [file('kustomization.yaml', 'resources: []\n')], updates: UPDATE, format: 'auto', options: {} },
+    input: {
+      files: [file('kustomization.yaml', 'resources: []\n')],
+      updates: UPDATE,
+      format: 'auto',
+      options: {}
+    },
     expected: {
       changes: [
-        expect.objectContaining({ after: `resources: []\nimages:\n- name: ${API}\n  newTag: 1.1.0\n` })
+        expect.objectContaining({
+          after: `resources: []\nimages:\n- name: ${API}\n  newTag: 1.1.0\n`
+        })
       ],
       unchanged: [],
       errors: []
@@ -191,7 +274,10 @@ const planCases: PlanCase[] = [
     name: 'every failing file is reported, each with its path; good files are still planned',
     input: {
       files: [
-        file('a/pod.yaml', yaml('apiVersion: v1', 'kind: Pod', 'spec:', '  containers:', '  - image: nginx:1')),
+        file(
+          'a/pod.yaml',
+          yaml('apiVersion: v1', 'kind: Pod', 'spec:', '  containers:', '  - image: nginx:1')
+        ),
         file('b/pod.yaml', POD),
         file('c/broken.yaml', yaml('kind: Pod', 'spec:', '  a: 1', '  a: 2'))
       ],
@@ -220,7 +306,12 @@ const planCases: PlanCase[] = [
   },
   {
     name: 'a binary file is refused',
-    input: { files: [file('image.png', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01]))], updates: UPDATE, format: 'auto', options: {} },
+    input: {
+      files: [file('image.png', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01]))],
+      updates: UPDATE,
+      format: 'auto',
+      options: {}
+    },
     expected: {
       changes: [],
       unchanged: [],
@@ -236,7 +327,12 @@ const planCases: PlanCase[] = [
   },
   {
     name: 'invalid UTF-8 is refused, naming the file',
-    input: { files: [file('latin1.yaml', Buffer.from('kind: Pod # caf\xe9\n', 'latin1'))], updates: UPDATE, format: 'auto', options: {} },
+    input: {
+      files: [file('latin1.yaml', Buffer.from('kind: Pod # caf\xe9\n', 'latin1'))],
+      updates: UPDATE,
+      format: 'auto',
+      options: {}
+    },
     expected: {
       changes: [],
       unchanged: [],
@@ -258,12 +354,23 @@ describe('planEdits', () => {
   })
 
   it('keeps a BOM, CRLF and non-ASCII bytes exactly', () => {
-    const before = Buffer.from(`\uFEFF${POD.replace('kind: Pod', 'kind: Pod # größe ✓')}`.replace(/\n/g, '\r\n'), 'utf8')
-    const plan = planEdits({ files: [{ path: 'pod.yaml', content: before }], updates: UPDATE, format: 'auto', options: {} })
+    const before = Buffer.from(
+      `\uFEFF${POD.replace('kind: Pod', 'kind: Pod # größe ✓')}`.replace(/\n/g, '\r\n'),
+      'utf8'
+    )
+    const plan = planEdits({
+      files: [{ path: 'pod.yaml', content: before }],
+      updates: UPDATE,
+      format: 'auto',
+      options: {}
+    })
     const expected = Buffer.from(before.toString('utf8').replace(':1.0.0', ':1.1.0'), 'utf8')
-    expect(plan.changes.map(c => ({ bom: c.after.subarray(0, 3).toString('hex'), same: c.after.equals(expected) }))).toEqual([
-      { bom: 'efbbbf', same: true }
-    ])
+    expect(
+      plan.changes.map(c => ({
+        bom: c.after.subarray(0, 3).toString('hex'),
+        same: c.after.equals(expected)
+      }))
+    ).toEqual([{ bom: 'efbbbf', same: true }])
   })
 })
 
@@ -276,7 +383,13 @@ interface ReadCase {
 }
 
 const readCases: ReadCase[] = [
-  { name: 'a workload', path: 'pod.yaml', text: POD, format: 'auto', expected: { ok: true, current: { image: API, tag: '1.0.0' } } },
+  {
+    name: 'a workload',
+    path: 'pod.yaml',
+    text: POD,
+    format: 'auto',
+    expected: { ok: true, current: { image: API, tag: '1.0.0' } }
+  },
   {
     name: 'a kustomization',
     path: 'kustomization.yaml',
@@ -284,7 +397,13 @@ const readCases: ReadCase[] = [
     format: 'auto',
     expected: { ok: true, current: { image: API, tag: '1.0.0' } }
   },
-  { name: 'a tag file', path: 'VERSION', text: '1.0.0\n', format: 'auto', expected: { ok: true, current: { image: API, tag: '1.0.0' } } },
+  {
+    name: 'a tag file',
+    path: 'VERSION',
+    text: '1.0.0\n',
+    format: 'auto',
+    expected: { ok: true, current: { image: API, tag: '1.0.0' } }
+  },
   {
     name: 'an error names the file',
     path: 'svc.yaml',

@@ -1,7 +1,7 @@
 /**
  * Properties of the workload and kustomize editors over generated files (random nesting,
  * quoting, key order, comments with tabs and non-ASCII, CRLF or LF, with or without a final
- * newline):
+ * newline and a BOM):
  *
  * - the parsed result equals the parsed input with exactly the expected values replaced
  *   (computed here from the parsed input, not by the editor's code);
@@ -27,10 +27,15 @@ const tagArb = fc.oneof(
   fc.stringMatching(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,12}$/),
   fc.constantFrom('1.20', '0755', '1e3', 'true', 'yes', 'on', 'null', '1234', 'v1.2.3')
 )
-const digestArb = fc.string({ unit: fc.constantFrom(...HEX), minLength: 64, maxLength: 64 }).map(h => `sha256:${h}`)
+const digestArb = fc
+  .string({ unit: fc.constantFrom(...HEX), minLength: 64, maxLength: 64 })
+  .map(h => `sha256:${h}`)
 const styleArb = fc.constantFrom<Style>('plain', 'single', 'double')
 const commentArb = fc.option(
-  fc.string({ unit: fc.constantFrom('a', 'Z', ' ', '\t', 'ä', '日', '✓', '#', '"', "'", ':', '{', '$'), maxLength: 12 }),
+  fc.string({
+    unit: fc.constantFrom('a', 'Z', ' ', '\t', 'ä', '日', '✓', '#', '"', "'", ':', '{', '$'),
+    maxLength: 12
+  }),
   { nil: undefined }
 )
 const updateArb: fc.Arbitrary<ImageUpdate> = fc
@@ -58,15 +63,21 @@ const withComment = (line: string, comment: string | undefined) =>
 interface Layout {
   readonly newline: '\n' | '\r\n'
   readonly finalNewline: boolean
+  readonly bom: boolean
 }
 
 const layoutArb: fc.Arbitrary<Layout> = fc.record({
   newline: fc.constantFrom<'\n' | '\r\n'>('\n', '\r\n'),
-  finalNewline: fc.boolean()
+  finalNewline: fc.boolean(),
+  bom: fc.boolean()
 })
 
 function join(lines: readonly string[], layout: Layout): string {
-  return lines.join(layout.newline) + (layout.finalNewline ? layout.newline : '')
+  return (
+    (layout.bom ? '\uFEFF' : '') +
+    lines.join(layout.newline) +
+    (layout.finalNewline ? layout.newline : '')
+  )
 }
 
 /** The repository of a written value, split here without the editor's code. */
@@ -115,7 +126,11 @@ type Container = typeof containerArb extends fc.Arbitrary<infer T> ? T : never
 
 const documentArb = fc.record({
   kind: fc.constantFrom('Deployment', 'Pod', 'CronJob', 'Rollout', 'Widget'),
-  nesting: fc.constantFrom<string[]>([], ['template', 'spec'], ['jobTemplate', 'spec', 'template', 'spec']),
+  nesting: fc.constantFrom<string[]>(
+    [],
+    ['template', 'spec'],
+    ['jobTemplate', 'spec', 'template', 'spec']
+  ),
   list: fc.constantFrom('containers', 'initContainers', 'ephemeralContainers'),
   containers: fc.array(containerArb, { minLength: 1, maxLength: 3 }),
   indentedSeq: fc.boolean(),
@@ -129,7 +144,13 @@ const imageValue = (c: Container) =>
   `${c.repo}${c.tag !== undefined ? `:${c.tag}` : ''}${c.digest !== undefined ? `@${c.digest}` : ''}`
 
 function workloadLines(doc: WorkloadDoc): string[] {
-  const lines = ['apiVersion: v1', `kind: ${doc.kind}`, 'metadata:', withComment('  name: app', doc.nameComment), 'spec:']
+  const lines = [
+    'apiVersion: v1',
+    `kind: ${doc.kind}`,
+    'metadata:',
+    withComment('  name: app', doc.nameComment),
+    'spec:'
+  ]
   let indent = '  '
   for (const key of doc.nesting) {
     lines.push(`${indent}${key}:`)
@@ -153,7 +174,10 @@ function expectedWorkload(input: unknown, update: ImageUpdate): unknown {
     if (Array.isArray(node)) return node.forEach(visit)
     if (!node || typeof node !== 'object') return
     for (const [key, value] of Object.entries(node)) {
-      if (['containers', 'initContainers', 'ephemeralContainers'].includes(key) && Array.isArray(value)) {
+      if (
+        ['containers', 'initContainers', 'ephemeralContainers'].includes(key) &&
+        Array.isArray(value)
+      ) {
         for (const item of value as Record<string, unknown>[]) {
           if (typeof item.image === 'string' && repositoryOf(item.image) === update.image) {
             item.image = expectedValue(item.image, update)
@@ -168,40 +192,59 @@ function expectedWorkload(input: unknown, update: ImageUpdate): unknown {
 }
 
 /** Lines that differ other than by a matching image value's replacement. */
-function strayLines(before: string, after: string, values: readonly string[], update: ImageUpdate): number[] {
+function strayLines(
+  before: string,
+  after: string,
+  values: readonly string[],
+  update: ImageUpdate
+): number[] {
   const a = before.split('\n')
   const b = after.split('\n')
   if (a.length !== b.length) return [-1]
-  const pairs = values.filter(v => repositoryOf(v) === update.image).map(v => [v, expectedValue(v, update)] as const)
-  return a.flatMap((line, i) => (line === b[i] || pairs.some(([o, n]) => line.replace(o, n) === b[i]) ? [] : [i + 1]))
+  const pairs = values
+    .filter(v => repositoryOf(v) === update.image)
+    .map(v => [v, expectedValue(v, update)] as const)
+  return a.flatMap((line, i) =>
+    line === b[i] || pairs.some(([o, n]) => line.replace(o, n) === b[i]) ? [] : [i + 1]
+  )
 }
 
 describe('workload edits (generated files)', () => {
   it('replace exactly the matching images, touch no other byte, and are idempotent', () => {
     fc.assert(
-      fc.property(fc.array(documentArb, { minLength: 1, maxLength: 3 }), layoutArb, updateArb, (docs, layout, update) => {
-        const source = join(
-          docs.flatMap((doc, i) => [...(i > 0 ? ['---'] : []), ...workloadLines(doc)]),
-          layout
-        )
-        const values = docs.flatMap(d => d.containers.map(imageValue))
-        const result = editWorkload(source, [update], { createMissing: false })
-        if (!values.some(v => repositoryOf(v) === update.image)) {
-          expect(result.ok ? 'ok' : result.error.code).toBe('IMAGE_NOT_FOUND')
-          return
+      fc.property(
+        fc.array(documentArb, { minLength: 1, maxLength: 3 }),
+        layoutArb,
+        updateArb,
+        (docs, layout, update) => {
+          const source = join(
+            docs.flatMap((doc, i) => [...(i > 0 ? ['---'] : []), ...workloadLines(doc)]),
+            layout
+          )
+          const values = docs.flatMap(d => d.containers.map(imageValue))
+          const result = editWorkload(source, [update], { createMissing: false })
+          if (!values.some(v => repositoryOf(v) === update.image)) {
+            expect(result.ok ? 'ok' : result.error.code).toBe('IMAGE_NOT_FOUND')
+            return
+          }
+          const out = textOf(result)
+          const again = editWorkload(out, [update], { createMissing: false })
+          expect({
+            documents: parsed(out),
+            strayLines: strayLines(source, out, values, update),
+            again: again.ok
+              ? { same: again.text === out, edits: again.edits.length }
+              : again.error.code
+          }).toEqual({
+            documents: parsed(source).map(d => ({
+              errors: 0,
+              value: expectedWorkload(d.value, update)
+            })),
+            strayLines: [],
+            again: { same: true, edits: 0 }
+          })
         }
-        const out = textOf(result)
-        const again = editWorkload(out, [update], { createMissing: false })
-        expect({
-          documents: parsed(out),
-          strayLines: strayLines(source, out, values, update),
-          again: again.ok ? { same: again.text === out, edits: again.edits.length } : again.error.code
-        }).toEqual({
-          documents: parsed(source).map(d => ({ errors: 0, value: expectedWorkload(d.value, update) })),
-          strayLines: [],
-          again: { same: true, edits: 0 }
-        })
-      }),
+      ),
       { numRuns: 150 }
     )
   })
@@ -238,13 +281,19 @@ type Kustomization = typeof kustomizationArb extends fc.Arbitrary<infer T> ? T :
 function entryLines(entry: Entry, dash: string): string[] {
   const present = entry.order.filter(f => entry[f] !== undefined)
   return present.map((field, i) => {
-    const line = withComment(`${field}: ${quoted(entry[field] as string, entry.style)}`, entry.comment)
+    const line = withComment(
+      `${field}: ${quoted(entry[field] as string, entry.style)}`,
+      entry.comment
+    )
     return `${dash}${i === 0 ? '- ' : '  '}${line}`
   })
 }
 
 /** The file's lines, and the line range [start, end) of each entry by name. */
-function kustomizationLines(k: Kustomization): { lines: string[]; ranges: Map<string, [number, number]> } {
+function kustomizationLines(k: Kustomization): {
+  lines: string[]
+  ranges: Map<string, [number, number]>
+} {
   const dash = k.indentedSeq ? '  ' : ''
   const resources = ['resources:', '- deployment.yaml', '# a comment line']
   const lines = k.imagesFirst ? [] : [...resources]
@@ -291,7 +340,9 @@ describe('kustomize edits (generated files)', () => {
           documents: parsed(out),
           crlf: out.includes('\n') ? /\r\n/.test(out) === (layout.newline === '\r\n') : true,
           finalNewline: out.endsWith('\n') === layout.finalNewline,
-          again: again.ok ? { same: again.text === out, edits: again.edits.length } : again.error.code
+          again: again.ok
+            ? { same: again.text === out, edits: again.edits.length }
+            : again.error.code
         }).toEqual({
           documents: [{ errors: 0, value: expectedKustomization(before.value, update) }],
           crlf: true,
@@ -310,9 +361,13 @@ describe('kustomize edits (generated files)', () => {
         const range = ranges.get(update.image)
         fc.pre(range !== undefined)
         const [start, end] = range as [number, number]
-        const out = textOf(editKustomize(join(lines, layout), [update], { createMissing: true })).split(layout.newline)
+        const edited = textOf(editKustomize(join(lines, layout), [update], { createMissing: true }))
+        const out = edited.replace(/^\uFEFF/, '').split(layout.newline)
         const final = layout.finalNewline ? [''] : []
-        expect({ head: out.slice(0, start), tail: out.slice(out.length - (lines.length - end) - final.length) }).toEqual({
+        expect({
+          head: out.slice(0, start),
+          tail: out.slice(out.length - (lines.length - end) - final.length)
+        }).toEqual({
           head: lines.slice(0, start),
           tail: [...lines.slice(end), ...final]
         })
@@ -326,9 +381,48 @@ describe('kustomize edits (generated files)', () => {
 // Arbitrary text
 
 const TOKENS = [
-  'a', 'b', ':', ': ', ' ', '  ', '\n', '\r\n', '- ', '#', '"', "'", '{', '}', '[', ']', '&x ', '*x', '!', '|',
-  '>', '\t', 'image: ', 'containers:', 'initContainers:', 'images:', 'name: ', 'newTag: ', 'digest: ', 'nginx:1',
-  '\uFEFF', '%YAML 1.2', '---', '...', '@', '?', ',', '0', '~', '<<: ', 'ä', '\u0000'
+  'a',
+  'b',
+  ':',
+  ': ',
+  ' ',
+  '  ',
+  '\n',
+  '\r\n',
+  '- ',
+  '#',
+  '"',
+  "'",
+  '{',
+  '}',
+  '[',
+  ']',
+  '&x ',
+  '*x',
+  '!',
+  '|',
+  '>',
+  '\t',
+  'image: ',
+  'containers:',
+  'initContainers:',
+  'images:',
+  'name: ',
+  'newTag: ',
+  'digest: ',
+  'nginx:1',
+  '\uFEFF',
+  '%YAML 1.2',
+  '---',
+  '...',
+  '@',
+  '?',
+  ',',
+  '0',
+  '~',
+  '<<: ',
+  'ä',
+  '\u0000'
 ]
 
 describe('arbitrary text', () => {
@@ -351,9 +445,18 @@ describe('arbitrary text', () => {
             options: { createMissing }
           })
           const format = detectFormat('dir/x.yaml', source)
-          const codes = [...results.flatMap(r => (r.ok ? [] : [r.error.code])), ...plan.errors.map(e => e.code)]
-          const broken = results.filter(r => r.ok && r.text !== source && valid(source) && !valid(r.text))
-          expect({ internal: codes.filter(c => c === 'INTERNAL'), broken: broken.length, format: typeof format }).toEqual({
+          const codes = [
+            ...results.flatMap(r => (r.ok ? [] : [r.error.code])),
+            ...plan.errors.map(e => e.code)
+          ]
+          const broken = results.filter(
+            r => r.ok && r.text !== source && valid(source) && !valid(r.text)
+          )
+          expect({
+            internal: codes.filter(c => c === 'INTERNAL'),
+            broken: broken.length,
+            format: typeof format
+          }).toEqual({
             internal: [],
             broken: 0,
             format: 'string'

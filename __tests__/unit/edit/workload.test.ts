@@ -1,5 +1,9 @@
 import { describe, expect, it } from '@jest/globals'
-import { editWorkload, readWorkload, type WorkloadUpdate } from '../../../src/edit/workload-images.js'
+import {
+  editWorkload,
+  readWorkload,
+  type WorkloadUpdate
+} from '../../../src/edit/workload-images.js'
 import type { EditResult, ReadResult } from '../../../src/edit/types.js'
 
 const OPTIONS = { createMissing: false }
@@ -105,7 +109,9 @@ const editCases: EditCase[] = [
     updates: [{ image: 'docker.io/library/nginx', tag: '1.27' }],
     expected: {
       text: deployment('nginx:1.27'),
-      edits: [expect.objectContaining({ image: 'docker.io/library/nginx', before: 'nginx', previous: '' })]
+      edits: [
+        expect.objectContaining({ image: 'docker.io/library/nginx', before: 'nginx', previous: '' })
+      ]
     }
   },
   {
@@ -124,7 +130,10 @@ const editCases: EditCase[] = [
     name: 'double quotes are kept',
     text: deployment(`"${API}:1.0.0"`),
     updates: [{ image: API, tag: '1.1.0' }],
-    expected: { text: deployment(`"${API}:1.1.0"`), edits: [expect.objectContaining({ column: 18 })] }
+    expected: {
+      text: deployment(`"${API}:1.1.0"`),
+      edits: [expect.objectContaining({ column: 18 })]
+    }
   },
   {
     name: 'single quotes are kept',
@@ -164,10 +173,22 @@ const editCases: EditCase[] = [
   },
   {
     name: 'tabs and non-ASCII in comments do not shift the edit',
-    text: yaml('# Größe:\tÄnderung ✓ 日本', 'kind: Pod', 'spec:', '  containers:', `  - image: ${API}:1 # ünïcode\t`),
+    text: yaml(
+      '# Größe:\tÄnderung ✓ 日本',
+      'kind: Pod',
+      'spec:',
+      '  containers:',
+      `  - image: ${API}:1 # ünïcode\t`
+    ),
     updates: [{ image: API, tag: '2' }],
     expected: {
-      text: yaml('# Größe:\tÄnderung ✓ 日本', 'kind: Pod', 'spec:', '  containers:', `  - image: ${API}:2 # ünïcode\t`),
+      text: yaml(
+        '# Größe:\tÄnderung ✓ 日本',
+        'kind: Pod',
+        'spec:',
+        '  containers:',
+        `  - image: ${API}:2 # ünïcode\t`
+      ),
       edits: [expect.objectContaining({ path: 'spec.containers[0].image', line: 5, column: 12 })]
     }
   },
@@ -198,7 +219,15 @@ const editCases: EditCase[] = [
   },
   {
     name: 'an anchor that aliases also use outside images is not edited behind their back',
-    text: yaml('kind: Pod', 'metadata:', '  name: &app nginx', 'spec:', '  containers:', '  - name: *app', '    image: *app'),
+    text: yaml(
+      'kind: Pod',
+      'metadata:',
+      '  name: &app nginx',
+      'spec:',
+      '  containers:',
+      '  - name: *app',
+      '    image: *app'
+    ),
     updates: [{ image: 'nginx', tag: '1.27' }],
     expected: {
       error: {
@@ -300,7 +329,10 @@ const editCases: EditCase[] = [
         '  image: not-a-container/image:1'
       ),
       edits: [
-        expect.objectContaining({ path: 'spec.jobTemplate.spec.template.spec.initContainers[0].image', line: 9 }),
+        expect.objectContaining({
+          path: 'spec.jobTemplate.spec.template.spec.initContainers[0].image',
+          line: 9
+        }),
         expect.objectContaining({ path: 'spec.ephemeralContainers[0].image', line: 14 }),
         expect.objectContaining({ path: 'spec.workers.containers[0].image', line: 20 })
       ]
@@ -324,7 +356,12 @@ const editCases: EditCase[] = [
     ],
     expected: {
       text: deployment(`${API}:1`).replace('envoy:v1.30', 'envoy:v1.31'),
-      edits: [expect.objectContaining({ image: 'envoyproxy/envoy', path: 'spec.template.spec.containers[1].image' })]
+      edits: [
+        expect.objectContaining({
+          image: 'envoyproxy/envoy',
+          path: 'spec.template.spec.containers[1].image'
+        })
+      ]
     }
   },
   {
@@ -337,7 +374,10 @@ const editCases: EditCase[] = [
     name: 'newName (kustomize rules) renames and keeps tag and digest when none is given',
     text: deployment(`nginx:1.2@${DIGEST_A}`),
     updates: [{ image: 'nginx', newName: 'registry.local/nginx' }],
-    expected: { text: deployment(`registry.local/nginx:1.2@${DIGEST_A}`), edits: [expect.anything()] }
+    expected: {
+      text: deployment(`registry.local/nginx:1.2@${DIGEST_A}`),
+      edits: [expect.anything()]
+    }
   },
   {
     name: 'image not found: the error lists the images the file references',
@@ -423,7 +463,14 @@ const readCases: ReadCase[] = [
   },
   {
     name: 'when references disagree, the first one',
-    text: yaml('kind: Pod', 'spec:', '  initContainers:', `  - image: ${API}:3`, '  containers:', `  - image: ${API}:4`),
+    text: yaml(
+      'kind: Pod',
+      'spec:',
+      '  initContainers:',
+      `  - image: ${API}:3`,
+      '  containers:',
+      `  - image: ${API}:4`
+    ),
     image: API,
     expected: { current: { image: API, tag: '3' } }
   },
