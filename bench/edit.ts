@@ -30,7 +30,7 @@ interface EditCase {
   readonly update: ImageUpdate
 }
 
-export interface EditCaseResult {
+interface EditCaseResult {
   readonly name: string
   readonly bytes: number
   readonly documents: number
@@ -44,7 +44,7 @@ export interface EditCaseResult {
 }
 
 /** 100 Deployments, each with its own app image and the same mesh sidecar (edited in all). */
-export function hundredDocuments(): Buffer {
+function hundredDocuments(): Buffer {
   const docs = Array.from({ length: 100 }, (_, i) => {
     const name = `svc-${String(i).padStart(3, '0')}`
     return `# ${name}: generated for the editing benchmark
@@ -127,7 +127,7 @@ function timeEdit(c: EditCase): { ms: number; edits: number } {
   return { ms, edits: change.edits.length }
 }
 
-export function median(values: readonly number[]): number {
+function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b)
   const mid = Math.floor(sorted.length / 2)
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
@@ -135,7 +135,10 @@ export function median(values: readonly number[]): number {
 
 /** Alternates parse and edit so both see the same JIT and GC conditions. Bounded by count and time. */
 function measure(c: EditCase, runs: number, budgetMs: number): EditCaseResult {
-  for (let i = 0; i < 3; i++) timeEdit(c), timeParse(c)
+  for (let i = 0; i < 3; i++) {
+    timeEdit(c)
+    timeParse(c)
+  }
   const parse: number[] = []
   const edit: number[] = []
   let edits = 0

@@ -8,13 +8,27 @@
  *   npm run bench -- --quick   # 1 run each, no warm-up, ~2 min
  */
 import { spawnSync } from 'node:child_process'
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  statSync,
+  writeFileSync
+} from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { startGitHubDouble } from '../__tests__/support/github-double.mjs'
-import { historyRepo, manifestFiles, writeBareRepo, writeDoubleRepo, bareRepoPath } from './lib/fixtures.mjs'
+import {
+  historyRepo,
+  manifestFiles,
+  writeBareRepo,
+  writeDoubleRepo,
+  bareRepoPath
+} from './lib/fixtures.mjs'
 import { startGitServer } from './lib/git-server.mjs'
 import { killAll, run } from './lib/proc.mjs'
 import { markdown, repoSizeChart } from './lib/report.mjs'
@@ -30,7 +44,12 @@ const REPOS = [
   { key: '10', label: '10 files', commits: () => [manifestFiles(10)], slow: false },
   { key: '1000', label: '1,000 files', commits: () => [manifestFiles(1000)], slow: false },
   { key: '10000', label: '10,000 files', commits: () => [manifestFiles(10_000)], slow: true },
-  { key: 'history', label: `1,000 files + ${HISTORY_MIB} MiB history`, commits: () => historyRepo(1000, HISTORY_MIB), slow: true }
+  {
+    key: 'history',
+    label: `1,000 files + ${HISTORY_MIB} MiB history`,
+    commits: () => historyRepo(1000, HISTORY_MIB),
+    slow: true
+  }
 ]
 /** Which repositories each latency's double needs. */
 const REPOS_AT = { 0: ['10', '1000'], 30: REPOS.map(r => r.key), 100: ['1000'] }
@@ -39,7 +58,9 @@ const { values: args } = parseArgs({ options: { quick: { type: 'boolean', defaul
 const startedAt = performance.now()
 const progress = line => {
   const s = Math.round((performance.now() - startedAt) / 1000)
-  process.stderr.write(`[bench ${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}] ${line}\n`)
+  process.stderr.write(
+    `[bench ${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}] ${line}\n`
+  )
 }
 
 function actionNode() {
@@ -70,7 +91,8 @@ async function setUp(workRoot, node) {
     const commits = repo.commits()
     await writeBareRepo(bareRepoPath(gitRoot, `deploy-${repo.key}`), commits)
     for (const latency of LATENCIES) {
-      if (REPOS_AT[latency].includes(repo.key)) writeDoubleRepo(doubles.get(latency).state, `acme/deploy-${repo.key}`, commits)
+      if (REPOS_AT[latency].includes(repo.key))
+        writeDoubleRepo(doubles.get(latency).state, `acme/deploy-${repo.key}`, commits)
     }
     progress(`repository ${repo.label} ready`)
   }
@@ -99,8 +121,17 @@ async function tearDown(ctx, workRoot) {
 
 async function editBenchmark(workRoot) {
   const out = join(workRoot, 'edit.json')
-  const flags = ['--import', join(benchDir, 'ts-loader.mjs'), join(benchDir, 'edit.ts'), '--json', out]
-  const result = await run(process.execPath, [...flags, ...(args.quick ? ['--quick'] : [])], { cwd: root, timeoutMs: 300_000 })
+  const flags = [
+    '--import',
+    join(benchDir, 'ts-loader.mjs'),
+    join(benchDir, 'edit.ts'),
+    '--json',
+    out
+  ]
+  const result = await run(process.execPath, [...flags, ...(args.quick ? ['--quick'] : [])], {
+    cwd: root,
+    timeoutMs: 300_000
+  })
   if (result.code !== 0) throw new Error(`bench/edit.ts failed (${result.code}): ${result.stderr}`)
   progress('editing engine')
   return JSON.parse(readFileSync(out, 'utf8'))
@@ -110,23 +141,45 @@ async function measureAll(ctx) {
   const repoSize = []
   for (const repo of REPOS) {
     const variants = ['shallow', 'sparse', ...(repo.key === 'history' ? ['full'] : [])]
-    // Warm-up runs (page cache, JIT of the servers) only here, where each repository is first used.
-    const config = { latency: BASE_LATENCY, repo: repo.key, scenario: 'single', variants, slow: repo.slow, warmup: ctx.warmup }
+    // Warm-up (binaries in the page cache, the servers' JIT) once, before the first measurement:
+    // the repositories were just written, so they are in the page cache already.
+    const warmup = repo === REPOS[0] ? ctx.warmup : 0
+    const config = {
+      latency: BASE_LATENCY,
+      repo: repo.key,
+      scenario: 'single',
+      variants,
+      slow: repo.slow,
+      warmup
+    }
     const r = await measure(ctx, config)
     repoSize.push({ ...r, repoLabel: repo.label })
   }
   const at1000 = repoSize.find(r => r.repo === '1000')
   const latency = []
   for (const ms of LATENCIES) {
-    const config = { latency: ms, repo: '1000', scenario: 'single', variants: ['shallow'], warmup: 0 }
+    const config = {
+      latency: ms,
+      repo: '1000',
+      scenario: 'single',
+      variants: ['shallow'],
+      warmup: 0
+    }
     latency.push(ms === BASE_LATENCY ? at1000 : await measure(ctx, config))
   }
   const scenarios = []
   for (const scenario of Object.keys(SCENARIOS)) {
-    const config = { latency: BASE_LATENCY, repo: '1000', scenario, variants: ['shallow'], warmup: 0 }
+    const config = {
+      latency: BASE_LATENCY,
+      repo: '1000',
+      scenario,
+      variants: ['shallow'],
+      warmup: 0
+    }
     const r = scenario === 'single' ? at1000 : await measure(ctx, config)
     const files = SCENARIOS[scenario].paths.length
-    const requestTarget = scenario === 'single' ? '2' : scenario === 'multi' ? `≤ ${files + 4}` : '—'
+    const requestTarget =
+      scenario === 'single' ? '2' : scenario === 'multi' ? `≤ ${files + 4}` : '—'
     scenarios.push({ ...r, scenario, label: SCENARIOS[scenario].label, files, requestTarget })
   }
   const concurrency = []
@@ -142,8 +195,14 @@ async function measureAll(ctx) {
   }
   const cold = await coldStart(ctx)
   const bundleBytes = statSync(ctx.entry).size
-  const loadedBytes = bundleBytes + statSync(join(dirname(ctx.entry), 'sourcemap-register.cjs')).size
-  const coldStartResult = { ...cold, bundleBytes, loadedBytes, limitMs: 2 * cold.emptyNodeMs.median + 100 }
+  const loadedBytes =
+    bundleBytes + statSync(join(dirname(ctx.entry), 'sourcemap-register.cjs')).size
+  const coldStartResult = {
+    ...cold,
+    bundleBytes,
+    loadedBytes,
+    limitMs: 2 * cold.emptyNodeMs.median + 100
+  }
   return { repoSize, latency, scenarios, concurrency, coldStart: coldStartResult }
 }
 
@@ -159,7 +218,9 @@ function meta(node) {
     loadAverage: loadavg().map(v => Number(v.toFixed(2))),
     benchNode: process.version,
     actionNode: node,
-    gitVersion: spawnSync('git', ['--version'], { encoding: 'utf8' }).stdout.trim().replace('git version ', '')
+    gitVersion: spawnSync('git', ['--version'], { encoding: 'utf8' })
+      .stdout.trim()
+      .replace('git version ', '')
   }
 }
 

@@ -48395,35 +48395,44 @@ function sync_and_wait_report(results, log) {
  * merged (auto-merge) within the timeout, on the merge commit; never in dry-run.
  */
 
+/**
+ * The phase's time. `deps.sleep` already shrinks waits by `delayScale`, so `now` is read on
+ * the same scale: backoff, the merge wait and `argocd-timeout` shrink together and a test
+ * run stays the same sequence of polls as a real one, only faster.
+ */
+function phaseClock(delayScale, deps) {
+    return { now: () => deps.now() / delayScale, sleep: deps.sleep };
+}
 /** The result with Argo CD outcomes; throws ArgoPhaseError (carrying outcomes) on failure. */
 async function runArgoPhase(settings, result, deps) {
     const argocd = settings.argocd;
     if (!argocd || settings.dryRun)
         return result;
-    const revision = await revisionToSync(settings, result, deps);
+    const clock = phaseClock(settings.delayScale, deps);
+    const revision = await revisionToSync(settings, result, deps, clock);
     if (!revision)
         return result;
-    const outcomes = await deps.log.group(`Argo CD: sync ${argocd.apps.join(', ')}`, () => syncAndWait(argocd, revision, deps.log));
+    const outcomes = await deps.log.group(`Argo CD: sync ${argocd.apps.join(', ')}`, () => syncAndWait(argocd, revision, deps.log, clock));
     return { ...result, argocd: outcomes };
 }
-async function revisionToSync(settings, result, deps) {
+async function revisionToSync(settings, result, deps, clock) {
     if (!result.pullRequest)
         return result.commitSha || undefined;
     if (!settings.pullRequest.autoMerge) {
         deps.log.notice('Argo CD sync skipped: in pull-request mode it runs once the PR is merged; set auto-merge to wait for the merge.');
         return undefined;
     }
-    return waitForMerge(settings, result.pullRequest.number, deps);
+    return waitForMerge(settings, result.pullRequest.number, deps, clock);
 }
-async function waitForMerge(settings, number, deps) {
-    const deadline = deps.now() + (settings.argocd?.timeoutSeconds ?? 300) * 1000;
-    for (let delay = 2000; deps.now() < deadline; delay = Math.min(delay * 2, 15000)) {
+async function waitForMerge(settings, number, deps, clock) {
+    const deadline = clock.now() + (settings.argocd?.timeoutSeconds ?? 300) * 1000;
+    for (let delay = 2000; clock.now() < deadline; delay = Math.min(delay * 2, 15000)) {
         const pr = await deps.pulls.get(number);
         if (pr.merged && pr.mergeCommitSha)
             return pr.mergeCommitSha;
         if (pr.state === 'closed')
             break;
-        await deps.sleep(Math.min(delay, Math.max(0, deadline - deps.now())));
+        await clock.sleep(Math.min(delay, Math.max(0, deadline - clock.now())));
     }
     deps.log.notice(`Argo CD sync skipped: pull request #${number} was not merged within the Argo CD timeout.`);
     return undefined;

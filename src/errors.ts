@@ -9,13 +9,11 @@ export type ErrorCode =
   | 'INVALID_INPUT'
   | 'INVALID_REFERENCE'
   | 'INVALID_PATH'
-  | 'MUTABLE_TAG'
   // editing
   | 'PARSE_ERROR'
   | 'KEY_NOT_FOUND'
   | 'IMAGE_NOT_FOUND'
   | 'UNSUPPORTED_FILE'
-  | 'NOT_NEWER'
   // reading the repository
   | 'FILE_NOT_FOUND'
   | 'NOT_A_FILE'

@@ -551,22 +551,30 @@ describe('pull-request mode through dist/index.js', () => {
     })
   })
 
-  it('two paths: one PR commit holding both files', async () => {
+  it('two paths: one PR commit holding both files; a rerun is unchanged', async () => {
     await withDouble(async double => {
       const base = double.state.createRepo(DEPLOY, { files: FILES })
-      const run = await handoff(double, { ...PR, tag: '1.4.0', path: `${STAGING}\n${PROD}` })
-      const seen = observe(double, run, 0, base)
+      const inputs = { ...PR, tag: '1.4.0', path: `${STAGING}\n${PROD}` }
+      const first = await handoff(double, inputs)
+      const from = mark(double)
+      const run = await handoff(double, inputs)
+      const seen = observe(double, run, from, base)
       expect({
-        code: seen.code,
+        code: [first.code, seen.code],
         errors: seen.errors,
         outputs: seen.outputs,
         prBranch: seen.prBranch,
         target: seen.target,
-        bodies: seen.pulls.map(p => p.body)
+        bodies: seen.pulls.map(p => p.body),
+        writes: seen.writes
       }).toEqual({
-        code: 0,
+        code: [0, 0],
         errors: [],
-        outputs: OUT({ files: `${STAGING}\n${PROD}` }),
+        outputs: OUT({
+          files: `${STAGING}\n${PROD}`,
+          changed: 'false',
+          'pr-operation': 'unchanged'
+        }),
         prBranch: {
           onTopOf: '<target>',
           commit: { message: MESSAGE('1.4.0'), verified: true, parents: 1 },
@@ -578,7 +586,8 @@ describe('pull-request mode through dist/index.js', () => {
             [STAGING, '1.3.0', '1.4.0'],
             [PROD, '1.3.0', '1.4.0']
           ])
-        ]
+        ],
+        writes: []
       })
     })
   })

@@ -1,0 +1,96 @@
+/**
+ * Figures of the reliability suites (issue 6): each suite counts what it tried and what held,
+ * prints its own block in `afterAll`, and records it in a JSON file under the OS temp
+ * directory, so the block printed last also shows the totals over every suite of the same
+ * Jest run (suites run in parallel workers; the run is identified by the Jest process).
+ */
+import { afterAll } from '@jest/globals'
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+
+export type Counts = Record<string, number>
+
+const DIR = path.join(tmpdir(), 'gitops-handoff-reliability')
+
+/**
+ * The Jest process: workers are its children; in-band, the test runs in it. Linux shows the
+ * parent's command line in /proc; elsewhere each suite is its own run.
+ */
+function runKey(): string {
+  try {
+    const parent = readFileSync(`/proc/${process.ppid}/cmdline`, 'utf8')
+    if (parent.includes('jest')) return String(process.ppid)
+  } catch {
+    // not Linux: fall through
+  }
+  return String(process.pid)
+}
+
+/** Lines of a figures block: one `name: value` per count, aligned. */
+export function formatBlock(title: string, counts: Counts): string {
+  const width = Math.max(0, ...Object.keys(counts).map(name => name.length))
+  const lines = Object.entries(counts).map(([name, value]) => `  ${name.padEnd(width)}  ${value}`)
+  return [`${title}`, ...lines].join('\n')
+}
+
+/** Sums of every count over the suites' records, by name. */
+export function totalsOf(records: readonly { counts: Counts }[]): Counts {
+  const totals: Counts = {}
+  for (const record of records) {
+    for (const [name, value] of Object.entries(record.counts))
+      totals[name] = (totals[name] ?? 0) + value
+  }
+  return totals
+}
+
+interface SuiteRecord {
+  readonly suite: string
+  readonly run: string
+  readonly at: string
+  readonly counts: Counts
+}
+
+function recordsOf(run: string): SuiteRecord[] {
+  try {
+    return readdirSync(DIR)
+      .filter(name => name.startsWith(`${run}-`) && name.endsWith('.json'))
+      .map(name => JSON.parse(readFileSync(path.join(DIR, name), 'utf8')) as SuiteRecord)
+  } catch {
+    return []
+  }
+}
+
+/**
+ * Counters for one suite: `add('lost updates', 0)` declares a figure (so a 0 is printed too),
+ * `add(name, n)` adds to it. The block is printed and recorded after the suite's tests.
+ */
+export function suiteFigures(suite: string): { add(name: string, amount?: number): void } {
+  const counts: Counts = {}
+  afterAll(() => {
+    const run = runKey()
+    mkdirSync(DIR, { recursive: true })
+    const record: SuiteRecord = { suite, run, at: new Date().toISOString(), counts }
+    const file = path.join(DIR, `${run}-${suite.replace(/[^a-z0-9-]+/gi, '_')}.json`)
+    writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`)
+    const records = recordsOf(run)
+    const blocks = [formatBlock(`Reliability figures — ${suite}`, counts)]
+    if (records.length > 1) {
+      blocks.push(
+        formatBlock(
+          `Reliability figures — totals of ${records.length} suites so far in this run (${records
+            .map(r => r.suite)
+            .sort()
+            .join(', ')})`,
+          totalsOf(records)
+        )
+      )
+    }
+    console.log(blocks.join('\n\n'))
+  })
+  return {
+    add(name: string, amount = 1) {
+      counts[name] = (counts[name] ?? 0) + amount
+    }
+  }
+}
