@@ -331,6 +331,19 @@ describe('repository and API errors: exit 1, one actionable error, nothing lands
       ]
     },
     {
+      name: 'only-newer: git when the file holds a tag that is no commit SHA',
+      inputs: { ...OK, tag: 'a1b2c3d4e5f6', 'only-newer': 'git' },
+      errors: [
+        {
+          title: 'gitops-handoff INVALID_INPUT',
+          file: K,
+          message:
+            /git compares commit SHAs, but apps\/api\/kustomization\.yaml has tag "1\.3\.0", which is not one — Deploy a commit-SHA tag once with only-newer: false/
+        }
+      ],
+      requests: [`200 GET /repos/acme/deploy/contents/${K}`]
+    },
+    {
       name: 'a glob that matches nothing',
       inputs: { ...OK, path: 'apps/*/overlays/prod/kustomization.yaml' },
       errors: [

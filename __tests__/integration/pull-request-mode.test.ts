@@ -664,10 +664,9 @@ describe('pull-request mode through dist/index.js', () => {
     })
   })
 
-  // src/github/git-data.ts: a single-file read goes through the contents API, which does not
-  // report the file mode, and GitData.modeOf falls back to 100644 (it never consults the modes
-  // remembered from tree reads), so the PR commit drops the executable bit.
-  it.failing('an executable file keeps its mode in the PR commit', async () => {
+  // A single-file read goes through the contents API, which reports no file mode: the PR
+  // commit learns it from the parent's tree so the executable bit survives.
+  it('an executable file keeps its mode in the PR commit', async () => {
     await withDouble(async double => {
       double.state.createRepo(DEPLOY, { files: FILES, executables: ['apps/web/IMAGE_TAG'] })
       const run = await handoff(double, {

@@ -34,6 +34,13 @@ import {
 
 const N = 20
 const MAX_ATTEMPTS = '20'
+/**
+ * The twenty racers run with the production backoff (scale 1): its jitter is what spreads
+ * them out, and shrinking it would test a policy the action never uses (with 1 % of the
+ * delays the racers stay in lockstep and need up to ~17 attempts on a loaded machine; with
+ * the real delays ~7). The racing-writer cases below shrink delays as every other suite.
+ */
+const PRODUCTION_DELAYS = { timeoutMs: 170_000, env: { GITOPS_HANDOFF_DELAY_SCALE: '1' } }
 const image = (i: number) => `ghcr.io/acme/svc${i}`
 const newTag = (i: number) => `2.0.${i}`
 const indexes = Array.from({ length: N }, (_, i) => i)
@@ -79,9 +86,8 @@ function count(runs: readonly RunActionResult[], lostUpdates: number): void {
   figures.add('concurrent runs', runs.length)
   figures.add('lost updates', lostUpdates)
   figures.add('re-read/re-plan retries (branch moved)', attempts.reduce((sum, a) => sum + Math.max(a - 1, 0), 0))
-  figures.add('most attempts one run needed', 0)
   const most = Math.max(...attempts)
-  console.log(`attempts per run: ${attempts.join(', ')} (max ${most})`)
+  console.log(`attempts per run: ${attempts.join(', ')} (max ${most} of ${MAX_ATTEMPTS})`)
   figures.add('most attempts one run needed', most)
 }
 
@@ -95,7 +101,7 @@ describeBuilt('N = 20 concurrent runs on one branch', () => {
           handoff(
             double,
             { image: image(i), tag: newTag(i), path: 'apps/pod.yaml', 'max-attempts': MAX_ATTEMPTS },
-            { timeoutMs: 170_000, env: { GITOPS_HANDOFF_DELAY_SCALE: process.env.XSCALE ?? '0.01' } }
+            PRODUCTION_DELAYS
           )
         )
       )
@@ -124,7 +130,7 @@ describeBuilt('N = 20 concurrent runs on one branch', () => {
               path: `${own(i)}\n${shared}`,
               'max-attempts': MAX_ATTEMPTS
             },
-            { timeoutMs: 170_000, env: { GITOPS_HANDOFF_DELAY_SCALE: process.env.XSCALE ?? '0.01' } }
+            PRODUCTION_DELAYS
           )
         )
       )

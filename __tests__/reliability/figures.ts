@@ -34,12 +34,18 @@ export function formatBlock(title: string, counts: Counts): string {
   return [`${title}`, ...lines].join('\n')
 }
 
-/** Sums of every count over the suites' records, by name. */
+/** A figure that is a maximum, not a count: totals take the largest value. */
+const isMaximum = (name: string) => name.startsWith('most ')
+
+/** Every figure over the suites' records, by name: counts summed, maxima maximised. */
 export function totalsOf(records: readonly { counts: Counts }[]): Counts {
   const totals: Counts = {}
   for (const record of records) {
-    for (const [name, value] of Object.entries(record.counts))
-      totals[name] = (totals[name] ?? 0) + value
+    for (const [name, value] of Object.entries(record.counts)) {
+      const known = totals[name]
+      if (known === undefined) totals[name] = value
+      else totals[name] = isMaximum(name) ? Math.max(known, value) : known + value
+    }
   }
   return totals
 }
@@ -63,7 +69,8 @@ function recordsOf(run: string): SuiteRecord[] {
 
 /**
  * Counters for one suite: `add('lost updates', 0)` declares a figure (so a 0 is printed too),
- * `add(name, n)` adds to it. The block is printed and recorded after the suite's tests.
+ * `add(name, n)` adds to it; a figure named `most …` keeps the largest value given instead.
+ * The block is printed and recorded after the suite's tests.
  */
 export function suiteFigures(suite: string): { add(name: string, amount?: number): void } {
   const counts: Counts = {}
@@ -90,7 +97,8 @@ export function suiteFigures(suite: string): { add(name: string, amount?: number
   })
   return {
     add(name: string, amount = 1) {
-      counts[name] = (counts[name] ?? 0) + amount
+      const known = counts[name] ?? 0
+      counts[name] = isMaximum(name) ? Math.max(known, amount) : known + amount
     }
   }
 }

@@ -37366,7 +37366,7 @@ async function isNewerChange(ctx, change) {
                 hint: 'Give "tag" together with "digest", or set only-newer: false.'
             });
         }
-        const newer = await isNewer(ctx, next, edit.previous);
+        const newer = await isNewer(ctx, next, edit.previous, change.path);
         if (!newer) {
             ctx.log.notice(`Not newer: ${change.path} has ${edit.image}:${edit.previous}, the new tag ${next} is not newer (only-newer: ${ctx.settings.onlyNewer}); left unchanged.`);
             return false;
@@ -37374,15 +37374,23 @@ async function isNewerChange(ctx, change) {
     }
     return true;
 }
-async function isNewer(ctx, next, current) {
+async function isNewer(ctx, next, current, path) {
     if (ctx.settings.onlyNewer === 'semver') {
         const verdict = isNewerSemver(next, current);
         if (verdict instanceof errors_HandoffError)
             throw verdict;
         return verdict;
     }
-    if (current === '' || !/^[0-9a-f]{7,40}$/i.test(current))
-        return current === '';
+    if (current === '')
+        return true;
+    // Treating a tag that is no commit as "not newer" would block every later deploy silently.
+    if (!/^[0-9a-f]{7,40}$/i.test(current)) {
+        throw new errors_HandoffError('INVALID_INPUT', `Input "only-newer": git compares commit SHAs, but ${path} has tag ${quote(current)}, which is not one`, {
+            file: path,
+            input: 'only-newer',
+            hint: 'Deploy a commit-SHA tag once with only-newer: false, or use only-newer: semver for version tags.'
+        });
+    }
     return ctx.isDescendant(current, next);
 }
 /** The report of one file change (with its unified diff). */
@@ -46556,7 +46564,8 @@ throttling.triggersNotification = triggersNotification;
  *   each re-sent request is ours (`backoffDelay`), jittered and capped.
  * - Rate limits (403/429 that GitHub marks as primary or secondary limits): the throttling
  *   plugin, honouring `retry-after` / `x-ratelimit-reset`, up to `throttle.retries` times and
- *   only while the wait is at most `throttle.maxWaitSeconds`.
+ *   only while the wait is at most `throttle.maxWaitSeconds`. A 403/429 with `retry-after`
+ *   (or a bare 429) that the plugin does not recognise gets the same policy from us.
  * - 400, 401, 403, 404, 409, 410, 422, 429, 451: never by the retry plugin, so our own
  *   concurrency logic sees 409/422 and a 4xx is reported at once with a hint.
  *
@@ -46602,7 +46611,7 @@ function createClient(options) {
     const retrySettings = { ...DEFAULT_RETRY, ...options.retry };
     const throttle = { ...DEFAULT_THROTTLE, ...options.throttle };
     const baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
-    const Client = GitHub.plugin(pacing(retrySettings), retry, throttling);
+    const Client = GitHub.plugin(unflaggedLimits(throttle, options.log), pacing(retrySettings), retry, throttling);
     return new Client(getOctokitOptions(options.token, {
         baseUrl,
         userAgent: 'gitops-handoff',
@@ -46685,11 +46694,55 @@ function pacing(settings) {
 function isRateLimitStatus(status) {
     return status === 403 || status === 429;
 }
+/**
+ * Rate limits the throttling plugin lets through: it needs "secondary rate" in the message or
+ * `x-ratelimit-remaining: 0`, but GitHub's older wording ("abuse detection", still sent by
+ * some GHES versions) and proxies in front of GHES answer 403/429 with only `retry-after`, or
+ * a bare 429. GitHub asks clients to wait `retry-after` seconds (one minute when absent) on
+ * these too. Innermost plugin: it re-sends the one request and leaves the rest alone.
+ */
+function unflaggedLimits(settings, log) {
+    const decide = waitOrGiveUp(settings, log, 'Rate limit');
+    return octokit => {
+        octokit.hook.wrap('request', async (request, options) => {
+            for (let retryCount = 0;; retryCount++) {
+                try {
+                    return await request(options);
+                }
+                catch (error) {
+                    const wait = unflaggedWaitSeconds(error);
+                    const info = { method: options.method, url: options.url };
+                    if (wait === undefined || !decide(wait, info, octokit, retryCount))
+                        throw error;
+                    await sleep(wait * settings.msPerSecond);
+                }
+            }
+        });
+    };
+}
+/** Seconds to wait for a 403/429 rate limit the throttling plugin does not handle, if it is one. */
+function unflaggedWaitSeconds(error) {
+    const failure = error;
+    if (failure.status !== 403 && failure.status !== 429)
+        return undefined;
+    const headers = failure.response?.headers ?? {};
+    const flagged = /\bsecondary rate\b/i.test(String(failure.message ?? '')) ||
+        headers['x-ratelimit-remaining'] === '0';
+    if (flagged)
+        return undefined;
+    const after = headers['retry-after'];
+    if (after !== undefined && /^\d+$/.test(after.trim()))
+        return Number(after);
+    return failure.status === 429 ? FALLBACK_RETRY_AFTER_SECONDS : undefined;
+}
+/** GitHub: "If the retry-after response header is not present … wait for at least one minute". */
+const FALLBACK_RETRY_AFTER_SECONDS = 60;
 function sleep(ms) {
     return new Promise(resolve => setTimeout(resolve, ms));
 }
-function throttleOptions(settings, log) {
-    const decide = (kind) => (retryAfter, info, _octokit, retryCount) => {
+/** Whether to wait out a rate limit (logged either way): within the retries and the maximum wait. */
+function waitOrGiveUp(settings, log, kind) {
+    return (retryAfter, info, _octokit, retryCount) => {
         const what = `${kind} on ${info.method} ${info.url}`;
         if (retryCount >= settings.retries) {
             log.warning(`${what}: giving up after ${retryCount} retries.`);
@@ -46702,12 +46755,15 @@ function throttleOptions(settings, log) {
         log.warning(`${what}: retrying in ${retryAfter} s (retry ${retryCount + 1} of ${settings.retries}).`);
         return true;
     };
+}
+function throttleOptions(settings, log) {
+    const decide = (kind) => waitOrGiveUp(settings, log, kind);
     return {
         // A fresh id per client: the plugin's shared limiters are keyed by it, so two clients
         // (or two tests) do not queue behind each other.
         id: `gitops-handoff-${(clientCount += 1)}`,
         retryAfterBaseValue: settings.msPerSecond,
-        fallbackSecondaryRateRetryAfter: 60,
+        fallbackSecondaryRateRetryAfter: FALLBACK_RETRY_AFTER_SECONDS,
         write: spacedGroup(settings.writeSpacingMs),
         notifications: spacedGroup(settings.notificationSpacingMs),
         onRateLimit: decide('Rate limit'),
@@ -46744,6 +46800,7 @@ function spacedGroup(spacingMs) {
 
 const PROTECTION = /protected branch|protected ref|repository rule violation|required status check|approving review|changes must be made through a pull request|GH006|GH013/i;
 const RATE_LIMIT = /rate limit/i;
+const ABUSE = /abuse detection/i;
 const PR_NOT_PERMITTED = /not permitted to create or approve pull requests/i;
 const textOf = (answer) => [answer.message, ...answer.details].join('\n');
 const RULES = [
@@ -46764,8 +46821,14 @@ const RULES = [
     },
     {
         code: 'RATE_LIMITED',
-        when: answer => (answer.status === 403 || answer.status === 429) &&
-            (RATE_LIMIT.test(answer.message) || answer.headers['x-ratelimit-remaining'] === '0'),
+        // A 429 is a rate limit by definition; a 403 is one when GitHub says so, in its current or
+        // older ("abuse detection") wording, or asks to wait with retry-after.
+        when: answer => answer.status === 429 ||
+            (answer.status === 403 &&
+                (RATE_LIMIT.test(answer.message) ||
+                    ABUSE.test(answer.message) ||
+                    answer.headers['x-ratelimit-remaining'] === '0' ||
+                    answer.headers['retry-after'] !== undefined)),
         hint: answer => `GitHub's API rate limit for this token is used up${resetTime(answer)} (waits GitHub asked for were already honoured). Re-run later, run fewer jobs at once, or use a GitHub App installation token, which has a higher limit.`
     },
     {
@@ -47009,7 +47072,26 @@ class GitData {
     }
     /** The mode to write a change with: its own, else the one read for that blob, else 100644. */
     modeOf(change) {
-        return change.mode ?? this.modes.get(`${change.previousSha} ${change.path}`) ?? MODE.file;
+        return change.mode ?? this.knownMode(change) ?? MODE.file;
+    }
+    knownMode(change) {
+        return this.modes.get(`${change.previousSha} ${change.path}`);
+    }
+    /**
+     * Learn the modes of changed files that were read without one (the contents API reports
+     * none), from the parent's tree: one read, so that an executable file stays executable.
+     */
+    async learnModes(changes, parent) {
+        const unknown = changes.filter(c => c.mode === undefined && c.previousSha && !this.knownMode(c));
+        if (unknown.length === 0)
+            return;
+        const { entries } = await this.entriesAt(parent, unknown.map(c => c.path));
+        for (const change of unknown) {
+            const entry = entries.get(change.path);
+            if (entry && (entry.mode === MODE.file || entry.mode === MODE.executable)) {
+                this.rememberMode(change.path, entry.sha, entry.mode);
+            }
+        }
     }
     /** The tree of a commit: remembered, or one GET git/commits/{sha}. */
     async treeOf(commit) {
@@ -47082,6 +47164,7 @@ class GitData {
      */
     async commit(changes, parent, message) {
         const baseTree = await this.treeOf(parent);
+        await this.learnModes(changes, parent);
         const entries = await mapBounded(changes, BLOB_CONCURRENCY, async (change) => ({
             path: change.path,
             mode: this.modeOf(change),

@@ -8,7 +8,8 @@
  *   each re-sent request is ours (`backoffDelay`), jittered and capped.
  * - Rate limits (403/429 that GitHub marks as primary or secondary limits): the throttling
  *   plugin, honouring `retry-after` / `x-ratelimit-reset`, up to `throttle.retries` times and
- *   only while the wait is at most `throttle.maxWaitSeconds`.
+ *   only while the wait is at most `throttle.maxWaitSeconds`. A 403/429 with `retry-after`
+ *   (or a bare 429) that the plugin does not recognise gets the same policy from us.
  * - 400, 401, 403, 404, 409, 410, 422, 429, 451: never by the retry plugin, so our own
  *   concurrency logic sees 409/422 and a 4xx is reported at once with a hint.
  *
@@ -105,7 +106,12 @@ export function createClient(options: ClientOptions) {
   const retrySettings = { ...DEFAULT_RETRY, ...options.retry }
   const throttle = { ...DEFAULT_THROTTLE, ...options.throttle }
   const baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '')
-  const Client = GitHub.plugin(pacing(retrySettings), retry, throttling)
+  const Client = GitHub.plugin(
+    unflaggedLimits(throttle, options.log),
+    pacing(retrySettings),
+    retry,
+    throttling
+  )
   return new Client(
     getOctokitOptions(options.token, {
       baseUrl,
@@ -200,6 +206,52 @@ function isRateLimitStatus(status: number | undefined): boolean {
   return status === 403 || status === 429
 }
 
+/**
+ * Rate limits the throttling plugin lets through: it needs "secondary rate" in the message or
+ * `x-ratelimit-remaining: 0`, but GitHub's older wording ("abuse detection", still sent by
+ * some GHES versions) and proxies in front of GHES answer 403/429 with only `retry-after`, or
+ * a bare 429. GitHub asks clients to wait `retry-after` seconds (one minute when absent) on
+ * these too. Innermost plugin: it re-sends the one request and leaves the rest alone.
+ */
+function unflaggedLimits(settings: ThrottleSettings, log: ApiLog): Plugin {
+  const decide = waitOrGiveUp(settings, log, 'Rate limit')
+  return octokit => {
+    octokit.hook.wrap('request', async (request, options) => {
+      for (let retryCount = 0; ; retryCount++) {
+        try {
+          return await request(options)
+        } catch (error) {
+          const wait = unflaggedWaitSeconds(error)
+          const info = { method: options.method, url: options.url }
+          if (wait === undefined || !decide(wait, info, octokit, retryCount)) throw error
+          await sleep(wait * settings.msPerSecond)
+        }
+      }
+    })
+  }
+}
+
+/** Seconds to wait for a 403/429 rate limit the throttling plugin does not handle, if it is one. */
+export function unflaggedWaitSeconds(error: unknown): number | undefined {
+  const failure = error as {
+    status?: unknown
+    message?: unknown
+    response?: { headers?: Record<string, string | undefined> }
+  }
+  if (failure.status !== 403 && failure.status !== 429) return undefined
+  const headers = failure.response?.headers ?? {}
+  const flagged =
+    /\bsecondary rate\b/i.test(String(failure.message ?? '')) ||
+    headers['x-ratelimit-remaining'] === '0'
+  if (flagged) return undefined
+  const after = headers['retry-after']
+  if (after !== undefined && /^\d+$/.test(after.trim())) return Number(after)
+  return failure.status === 429 ? FALLBACK_RETRY_AFTER_SECONDS : undefined
+}
+
+/** GitHub: "If the retry-after response header is not present … wait for at least one minute". */
+const FALLBACK_RETRY_AFTER_SECONDS = 60
+
 function sleep(ms: number): Promise<void> {
   return new Promise(resolve => setTimeout(resolve, ms))
 }
@@ -209,32 +261,35 @@ interface LimitInfo {
   url: string
 }
 
-function throttleOptions(settings: ThrottleSettings, log: ApiLog) {
-  const decide =
-    (kind: string) =>
-    (retryAfter: number, info: LimitInfo, _octokit: unknown, retryCount: number) => {
-      const what = `${kind} on ${info.method} ${info.url}`
-      if (retryCount >= settings.retries) {
-        log.warning(`${what}: giving up after ${retryCount} retries.`)
-        return false
-      }
-      if (retryAfter > settings.maxWaitSeconds) {
-        log.warning(
-          `${what}: GitHub asks to wait ${retryAfter} s, more than ${settings.maxWaitSeconds} s; giving up.`
-        )
-        return false
-      }
-      log.warning(
-        `${what}: retrying in ${retryAfter} s (retry ${retryCount + 1} of ${settings.retries}).`
-      )
-      return true
+/** Whether to wait out a rate limit (logged either way): within the retries and the maximum wait. */
+function waitOrGiveUp(settings: ThrottleSettings, log: ApiLog, kind: string) {
+  return (retryAfter: number, info: LimitInfo, _octokit: unknown, retryCount: number) => {
+    const what = `${kind} on ${info.method} ${info.url}`
+    if (retryCount >= settings.retries) {
+      log.warning(`${what}: giving up after ${retryCount} retries.`)
+      return false
     }
+    if (retryAfter > settings.maxWaitSeconds) {
+      log.warning(
+        `${what}: GitHub asks to wait ${retryAfter} s, more than ${settings.maxWaitSeconds} s; giving up.`
+      )
+      return false
+    }
+    log.warning(
+      `${what}: retrying in ${retryAfter} s (retry ${retryCount + 1} of ${settings.retries}).`
+    )
+    return true
+  }
+}
+
+function throttleOptions(settings: ThrottleSettings, log: ApiLog) {
+  const decide = (kind: string) => waitOrGiveUp(settings, log, kind)
   return {
     // A fresh id per client: the plugin's shared limiters are keyed by it, so two clients
     // (or two tests) do not queue behind each other.
     id: `gitops-handoff-${(clientCount += 1)}`,
     retryAfterBaseValue: settings.msPerSecond,
-    fallbackSecondaryRateRetryAfter: 60,
+    fallbackSecondaryRateRetryAfter: FALLBACK_RETRY_AFTER_SECONDS,
     write: spacedGroup(settings.writeSpacingMs),
     notifications: spacedGroup(settings.notificationSpacingMs),
     onRateLimit: decide('Rate limit'),

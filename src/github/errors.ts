@@ -39,6 +39,8 @@ const PROTECTION =
 
 const RATE_LIMIT = /rate limit/i
 
+const ABUSE = /abuse detection/i
+
 const PR_NOT_PERMITTED = /not permitted to create or approve pull requests/i
 
 const textOf = (answer: Answer) => [answer.message, ...answer.details].join('\n')
@@ -64,9 +66,15 @@ const RULES: readonly Rule[] = [
   },
   {
     code: 'RATE_LIMITED',
+    // A 429 is a rate limit by definition; a 403 is one when GitHub says so, in its current or
+    // older ("abuse detection") wording, or asks to wait with retry-after.
     when: answer =>
-      (answer.status === 403 || answer.status === 429) &&
-      (RATE_LIMIT.test(answer.message) || answer.headers['x-ratelimit-remaining'] === '0'),
+      answer.status === 429 ||
+      (answer.status === 403 &&
+        (RATE_LIMIT.test(answer.message) ||
+          ABUSE.test(answer.message) ||
+          answer.headers['x-ratelimit-remaining'] === '0' ||
+          answer.headers['retry-after'] !== undefined)),
     hint: answer =>
       `GitHub's API rate limit for this token is used up${resetTime(answer)} (waits GitHub asked for were already honoured). Re-run later, run fewer jobs at once, or use a GitHub App installation token, which has a higher limit.`
   },

@@ -66,7 +66,27 @@ export class GitData {
 
   /** The mode to write a change with: its own, else the one read for that blob, else 100644. */
   modeOf(change: FileChange): FileMode {
-    return change.mode ?? this.modes.get(`${change.previousSha} ${change.path}`) ?? MODE.file
+    return change.mode ?? this.knownMode(change) ?? MODE.file
+  }
+
+  private knownMode(change: FileChange): FileMode | undefined {
+    return this.modes.get(`${change.previousSha} ${change.path}`)
+  }
+
+  /**
+   * Learn the modes of changed files that were read without one (the contents API reports
+   * none), from the parent's tree: one read, so that an executable file stays executable.
+   */
+  private async learnModes(changes: readonly FileChange[], parent: string): Promise<void> {
+    const unknown = changes.filter(c => c.mode === undefined && c.previousSha && !this.knownMode(c))
+    if (unknown.length === 0) return
+    const { entries } = await this.entriesAt(parent, unknown.map(c => c.path))
+    for (const change of unknown) {
+      const entry = entries.get(change.path)
+      if (entry && (entry.mode === MODE.file || entry.mode === MODE.executable)) {
+        this.rememberMode(change.path, entry.sha, entry.mode)
+      }
+    }
   }
 
   /** The tree of a commit: remembered, or one GET git/commits/{sha}. */
@@ -147,6 +167,7 @@ export class GitData {
    */
   async commit(changes: readonly FileChange[], parent: string, message: string): Promise<string> {
     const baseTree = await this.treeOf(parent)
+    await this.learnModes(changes, parent)
     const entries = await mapBounded(changes, BLOB_CONCURRENCY, async change => ({
       path: change.path,
       mode: this.modeOf(change),

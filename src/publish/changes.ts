@@ -3,7 +3,7 @@
  * error (nothing half-applied), then apply the `only-newer` guard.
  */
 import { createTwoFilesPatch } from 'diff'
-import { ErrorList, HandoffError } from '../errors.js'
+import { ErrorList, HandoffError, quote } from '../errors.js'
 import { planEdits, type FileEdit } from '../edit/plan.js'
 import { isNewerSemver } from '../edit/only-newer.js'
 import type { ImageUpdate } from '../edit/types.js'
@@ -67,7 +67,7 @@ async function isNewerChange(ctx: PlanContext, change: FileEdit): Promise<boolea
         }
       )
     }
-    const newer = await isNewer(ctx, next, edit.previous)
+    const newer = await isNewer(ctx, next, edit.previous, change.path)
     if (!newer) {
       ctx.log.notice(
         `Not newer: ${change.path} has ${edit.image}:${edit.previous}, the new tag ${next} is not newer (only-newer: ${ctx.settings.onlyNewer}); left unchanged.`
@@ -78,13 +78,30 @@ async function isNewerChange(ctx: PlanContext, change: FileEdit): Promise<boolea
   return true
 }
 
-async function isNewer(ctx: PlanContext, next: string, current: string): Promise<boolean> {
+async function isNewer(
+  ctx: PlanContext,
+  next: string,
+  current: string,
+  path: string
+): Promise<boolean> {
   if (ctx.settings.onlyNewer === 'semver') {
     const verdict = isNewerSemver(next, current)
     if (verdict instanceof HandoffError) throw verdict
     return verdict
   }
-  if (current === '' || !/^[0-9a-f]{7,40}$/i.test(current)) return current === ''
+  if (current === '') return true
+  // Treating a tag that is no commit as "not newer" would block every later deploy silently.
+  if (!/^[0-9a-f]{7,40}$/i.test(current)) {
+    throw new HandoffError(
+      'INVALID_INPUT',
+      `Input "only-newer": git compares commit SHAs, but ${path} has tag ${quote(current)}, which is not one`,
+      {
+        file: path,
+        input: 'only-newer',
+        hint: 'Deploy a commit-SHA tag once with only-newer: false, or use only-newer: semver for version tags.'
+      }
+    )
+  }
   return ctx.isDescendant(current, next)
 }
 

@@ -3,7 +3,7 @@
  * the same order with the same descriptions, defaults and required flags (secrets instead of
  * the two token inputs), every input handed to the action, every output mapped back.
  */
-import { isMap, isOwnAction, type ActionSpec, type ReusableSpec } from './workflow-lint.js'
+import { isBooleanInput, isMap, isOwnAction, type ActionSpec, type ReusableSpec } from './workflow-lint.js'
 
 /** Inputs the action takes that the workflow receives as secrets instead. */
 export const SECRET_INPUTS = ['token', 'argocd-token'] as const
@@ -42,7 +42,7 @@ function inputProblems(inputs: Record<string, unknown>, action: ActionSpec): str
     const mine = inputs[name]
     const theirs = action.inputs[name]
     if (!isMap(mine)) continue
-    const flag = theirs.default === 'true' || theirs.default === 'false'
+    const flag = isBooleanInput(name, theirs.default)
     if (mine.type !== (flag ? 'boolean' : 'string')) {
       problems.push(
         `input "${name}": type ${String(mine.type)}, expected ${flag ? 'boolean' : 'string'}`

@@ -109,13 +109,18 @@ const EVENTS = [
 const PERMISSION_LEVELS = ['read', 'write', 'none']
 
 /** Literal values the action accepts for its enumerated inputs. */
-const CHOICES: Readonly<Record<string, readonly string[]>> = {
+export const CHOICES: Readonly<Record<string, readonly string[]>> = {
   mode: ['commit', 'pull-request'],
   format: ['auto', 'kustomize', 'workload', 'helm', 'tag-file', 'argocd-source'],
   'only-newer': ['false', 'semver', 'git'],
   'auto-merge': ['merge', 'squash', 'rebase', 'false']
 }
 const BOOLEAN_TEXT = ['true', 'false', 'yes', 'no', 'on', 'off']
+
+/** An input is a boolean when its default is true/false and it has no other choices. */
+export function isBooleanInput(name: string, fallback: unknown): boolean {
+  return ['true', 'false'].includes(String(fallback)) && !(name in CHOICES)
+}
 
 export function isMap(value: unknown): value is YamlMap {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -160,7 +165,7 @@ export function checkActionStep(where: string, step: YamlMap, action: ActionSpec
       problems.push(`${where}: input "${name}" is "${text}"; valid: ${choices.join(', ')}`)
     }
     if (
-      ['true', 'false'].includes(String(spec.default)) &&
+      isBooleanInput(name, spec.default) &&
       !BOOLEAN_TEXT.includes(text.toLowerCase())
     ) {
       problems.push(`${where}: input "${name}" is "${text}"; it is a boolean (true or false)`)
