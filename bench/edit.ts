@@ -4,7 +4,7 @@
  * Every edit has to parse the file once, so the ratio says what the AST walk and the splice
  * cost on top of that parse.
  *
- *   node --import ./bench/ts-loader.mjs bench/edit.ts [--quick] [--json FILE]
+ *   node --expose-gc --import ./bench/ts-loader.mjs bench/edit.ts [--quick] [--json FILE]
  *
  * `npm run bench` runs it as part of the whole benchmark (bench/run.mjs).
  */
@@ -133,6 +133,11 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
 }
 
+function collected<T>(timed: () => T): T {
+  ;(globalThis as { gc?: () => void }).gc?.()
+  return timed()
+}
+
 /** Alternates parse and edit so both see the same JIT and GC conditions. Bounded by count and time. */
 function measure(c: EditCase, runs: number, budgetMs: number): EditCaseResult {
   for (let i = 0; i < 3; i++) {
@@ -144,10 +149,13 @@ function measure(c: EditCase, runs: number, budgetMs: number): EditCaseResult {
   let edits = 0
   const deadline = performance.now() + budgetMs
   for (let i = 0; i < runs && (i < 3 || performance.now() < deadline); i++) {
-    parse.push(timeParse(c))
-    const e = timeEdit(c)
+    // Alternate which goes first, and collect garbage before each timing (when node runs
+    // with --expose-gc), so neither pays for the other's garbage.
+    if (i % 2 === 0) parse.push(collected(() => timeParse(c)))
+    const e = collected(() => timeEdit(c))
     edit.push(e.ms)
     edits = e.edits
+    if (i % 2 === 1) parse.push(collected(() => timeParse(c)))
   }
   const parseMs = median(parse)
   const editMs = median(edit)

@@ -121,13 +121,8 @@ async function tearDown(ctx, workRoot) {
 
 async function editBenchmark(workRoot) {
   const out = join(workRoot, 'edit.json')
-  const flags = [
-    '--import',
-    join(benchDir, 'ts-loader.mjs'),
-    join(benchDir, 'edit.ts'),
-    '--json',
-    out
-  ]
+  const loader = ['--expose-gc', '--import', join(benchDir, 'ts-loader.mjs')]
+  const flags = [...loader, join(benchDir, 'edit.ts'), '--json', out]
   const result = await run(process.execPath, [...flags, ...(args.quick ? ['--quick'] : [])], {
     cwd: root,
     timeoutMs: 300_000

@@ -40334,7 +40334,10 @@ async function isNewerChange(ctx, change) {
         }
         const newer = await isNewer(ctx, next, edit.previous, change.path);
         if (!newer) {
-            ctx.log.notice(`Not newer: ${change.path} has ${edit.image}:${edit.previous}, the new tag ${next} is not newer (only-newer: ${ctx.settings.onlyNewer}); left unchanged.`);
+            const note = `Not newer: ${change.path} has ${edit.image}:${edit.previous}, the new tag ${next} is not newer (only-newer: ${ctx.settings.onlyNewer}); left unchanged.`;
+            ctx.log.notice(note);
+            if (!ctx.skipped.includes(note))
+                ctx.skipped.push(note);
             return false;
         }
     }
@@ -40560,12 +40563,7 @@ async function publishPullRequest(ctx) {
     const { settings, log } = ctx;
     const prBranch = settings.pullRequest.branch ??
         defaultPrBranch(ctx.updates.map(u => u.image), ctx.branch, ctx.paths);
-    if (prBranch === ctx.branch) {
-        throw new errors_HandoffError('INVALID_INPUT', `Input "pr-branch": ${JSON.stringify(prBranch)} is the target branch`, {
-            input: 'pr-branch',
-            hint: 'The PR branch belongs to the action and is reset on every run; choose a branch other than "branch".'
-        });
-    }
+    await refuseSharedBranch(ctx, prBranch);
     const { head, snapshot } = await log.group(`Read ${ctx.paths.length} file(s) from ${ctx.branch}`, () => readTarget(ctx));
     const changes = await log.group('Plan the edit', () => planChanges(ctx, snapshot));
     const existing = await ctx.pulls.findOpen(prBranch, ctx.branch);
@@ -40620,6 +40618,20 @@ async function targetHead(ctx) {
         });
     }
     return head;
+}
+/**
+ * The PR branch is force-moved on every run, so it must never be the target branch or the
+ * repository's default branch (looked up only when `pr-branch` was given explicitly).
+ */
+async function refuseSharedBranch(ctx, prBranch) {
+    const explicit = ctx.settings.pullRequest.branch !== undefined;
+    const shared = prBranch === ctx.branch || (explicit && prBranch === (await ctx.repo.defaultBranch()));
+    if (!shared)
+        return;
+    throw new errors_HandoffError('INVALID_INPUT', `Input "pr-branch": ${JSON.stringify(prBranch)} is the ${prBranch === ctx.branch ? 'target' : 'default'} branch`, {
+        input: 'pr-branch',
+        hint: 'The PR branch belongs to the action and is reset on every run; choose a branch of its own, or leave pr-branch empty.'
+    });
 }
 async function openOrUpdate(ctx, prBranch, head, changes, existing) {
     const values = templateValues(ctx.settings, ctx.updates, changes);
@@ -40736,10 +40748,19 @@ async function runHandoff(settings, deps) {
             : settings.updates;
         return { branch, paths, updates };
     });
-    const base = { settings, log, isDescendant: deps.isDescendant, repo: deps.repo, ...resolved };
-    return settings.mode === 'pull-request'
-        ? publishPullRequest({ ...base, pulls: deps.pulls, refs: deps.refs })
-        : publishCommit({ ...base, sleep: deps.sleep, random: deps.random });
+    const skipped = [];
+    const base = {
+        settings,
+        log,
+        isDescendant: deps.isDescendant,
+        repo: deps.repo,
+        skipped,
+        ...resolved
+    };
+    const result = settings.mode === 'pull-request'
+        ? await publishPullRequest({ ...base, pulls: deps.pulls, refs: deps.refs })
+        : await publishCommit({ ...base, sleep: deps.sleep, random: deps.random });
+    return { ...result, skipped };
 }
 async function resolvePaths(settings, repo, branch) {
     if (!settings.paths.some(isGlob))
@@ -48570,6 +48591,13 @@ function headline(result) {
     return result.changed ? `committed to \`${result.branch}\`` : 'already up to date';
 }
 function fileTable(result) {
+    if (result.files.length === 0 && result.skipped?.length) {
+        return [
+            'Nothing written: `only-newer` kept the current images.',
+            '',
+            ...result.skipped.map(note => `- ${cell(note)}`)
+        ];
+    }
     if (result.files.length === 0)
         return ['No file changes: the manifests already hold the requested images.'];
     const rows = ['| File | Line | Image | Old → New |', '| --- | --- | --- | --- |'];

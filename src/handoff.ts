@@ -38,10 +38,20 @@ export async function runHandoff(settings: Settings, deps: HandoffDeps): Promise
       : settings.updates
     return { branch, paths, updates }
   })
-  const base = { settings, log, isDescendant: deps.isDescendant, repo: deps.repo, ...resolved }
-  return settings.mode === 'pull-request'
-    ? publishPullRequest({ ...base, pulls: deps.pulls, refs: deps.refs })
-    : publishCommit({ ...base, sleep: deps.sleep, random: deps.random })
+  const skipped: string[] = []
+  const base = {
+    settings,
+    log,
+    isDescendant: deps.isDescendant,
+    repo: deps.repo,
+    skipped,
+    ...resolved
+  }
+  const result =
+    settings.mode === 'pull-request'
+      ? await publishPullRequest({ ...base, pulls: deps.pulls, refs: deps.refs })
+      : await publishCommit({ ...base, sleep: deps.sleep, random: deps.random })
+  return { ...result, skipped }
 }
 
 async function resolvePaths(

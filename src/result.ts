@@ -35,4 +35,6 @@ export interface Result {
   readonly attempts: number
   readonly pullRequest?: PullRequestReport
   readonly argocd?: readonly AppOutcome[]
+  /** Files left alone by `only-newer`, each with why. */
+  readonly skipped?: readonly string[]
 }

@@ -558,6 +558,9 @@ describe('commit mode through dist/index.js', () => {
         identity: [],
         leaks: []
       })
+      expect(run.summary).toContain(
+        `Nothing written: \`only-newer\` kept the current images.\n\n- Not newer: ${DEV} has ghcr.io/acme/api:1.3.0, the new tag 1.2.9 is not newer`
+      )
     })
   })
 

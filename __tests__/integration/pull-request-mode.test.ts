@@ -643,10 +643,18 @@ describe('pull-request mode through dist/index.js', () => {
     })
   })
 
-  it('pr-branch equal to the target branch is refused before anything is written', async () => {
+  it.each([
+    { name: 'the target branch', inputs: { 'pr-branch': 'main' }, which: 'target' },
+    {
+      name: 'the default branch while targeting another',
+      inputs: { 'pr-branch': 'main', branch: 'staging' },
+      which: 'default'
+    }
+  ])('pr-branch equal to $name is refused before anything is written', async ({ inputs, which }) => {
     await withDouble(async double => {
       const base = double.state.createRepo(DEPLOY, { files: FILES })
-      const run = await handoff(double, { ...PR, tag: '1.4.0', 'pr-branch': 'main' })
+      double.state.createBranch(DEPLOY, 'staging')
+      const run = await handoff(double, { ...PR, tag: '1.4.0', ...inputs })
       const seen = observe(double, run, 0, base)
       expect({
         code: seen.code,
@@ -656,7 +664,7 @@ describe('pull-request mode through dist/index.js', () => {
       }).toEqual({
         code: 1,
         errors: [
-          'Input "pr-branch": "main" is the target branch — The PR branch belongs to the action and is reset on every run; choose a branch other than "branch".'
+          `Input "pr-branch": "main" is the ${which} branch — The PR branch belongs to the action and is reset on every run; choose a branch of its own, or leave pr-branch empty.`
         ],
         writes: [],
         target: { head: '<target>', files: FILES }

@@ -18,6 +18,8 @@ export interface PlanContext {
   readonly log: Logger
   /** only-newer: git — does commit `head` descend from `base` in the source repository? */
   readonly isDescendant: (base: string, head: string) => Promise<boolean>
+  /** Files left alone by `only-newer`, with why (for the summary); appended to by planning. */
+  readonly skipped: string[]
 }
 
 /** A planned file change with the blob SHA it was computed from (the write's precondition). */
@@ -69,9 +71,9 @@ async function isNewerChange(ctx: PlanContext, change: FileEdit): Promise<boolea
     }
     const newer = await isNewer(ctx, next, edit.previous, change.path)
     if (!newer) {
-      ctx.log.notice(
-        `Not newer: ${change.path} has ${edit.image}:${edit.previous}, the new tag ${next} is not newer (only-newer: ${ctx.settings.onlyNewer}); left unchanged.`
-      )
+      const note = `Not newer: ${change.path} has ${edit.image}:${edit.previous}, the new tag ${next} is not newer (only-newer: ${ctx.settings.onlyNewer}); left unchanged.`
+      ctx.log.notice(note)
+      if (!ctx.skipped.includes(note)) ctx.skipped.push(note)
       return false
     }
   }

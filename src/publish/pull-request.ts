@@ -53,16 +53,7 @@ export async function publishPullRequest(ctx: PullRequestContext): Promise<Resul
       ctx.branch,
       ctx.paths
     )
-  if (prBranch === ctx.branch) {
-    throw new HandoffError(
-      'INVALID_INPUT',
-      `Input "pr-branch": ${JSON.stringify(prBranch)} is the target branch`,
-      {
-        input: 'pr-branch',
-        hint: 'The PR branch belongs to the action and is reset on every run; choose a branch other than "branch".'
-      }
-    )
-  }
+  await refuseSharedBranch(ctx, prBranch)
   const { head, snapshot } = await log.group(
     `Read ${ctx.paths.length} file(s) from ${ctx.branch}`,
     () => readTarget(ctx)
@@ -132,6 +123,25 @@ async function targetHead(ctx: PullRequestContext): Promise<string> {
     )
   }
   return head
+}
+
+/**
+ * The PR branch is force-moved on every run, so it must never be the target branch or the
+ * repository's default branch (looked up only when `pr-branch` was given explicitly).
+ */
+async function refuseSharedBranch(ctx: PullRequestContext, prBranch: string): Promise<void> {
+  const explicit = ctx.settings.pullRequest.branch !== undefined
+  const shared =
+    prBranch === ctx.branch || (explicit && prBranch === (await ctx.repo.defaultBranch()))
+  if (!shared) return
+  throw new HandoffError(
+    'INVALID_INPUT',
+    `Input "pr-branch": ${JSON.stringify(prBranch)} is the ${prBranch === ctx.branch ? 'target' : 'default'} branch`,
+    {
+      input: 'pr-branch',
+      hint: 'The PR branch belongs to the action and is reset on every run; choose a branch of its own, or leave pr-branch empty.'
+    }
+  )
 }
 
 async function openOrUpdate(

@@ -38,6 +38,13 @@ function headline(result: Result): string {
 }
 
 function fileTable(result: Result): string[] {
+  if (result.files.length === 0 && result.skipped?.length) {
+    return [
+      'Nothing written: `only-newer` kept the current images.',
+      '',
+      ...result.skipped.map(note => `- ${cell(note)}`)
+    ]
+  }
   if (result.files.length === 0)
     return ['No file changes: the manifests already hold the requested images.']
   const rows = ['| File | Line | Image | Old → New |', '| --- | --- | --- | --- |']
