@@ -4,16 +4,15 @@
  * Nothing else reads inputs or the environment: the action and the CLI both build Settings
  * here, from an InputSource.
  */
-import { HandoffError, quote } from './errors.js'
+import type { HandoffError } from './errors.js'
 import { Inputs, type InputName } from './constants.js'
 import { checkPathPattern } from './targets.js'
 import type { FormatInput, ImageUpdate } from './edit/types.js'
-import { isValidDigest, isValidTag, parseReference } from './image/reference.js'
 import { parseArgoInputs, type ArgoSettings } from './argocd/settings.js'
-import { parseSemver } from './edit/only-newer.js'
+import { InputReader, type InputSource } from './input-reader.js'
+import { checkOnlyNewer, readUpdates } from './image-inputs.js'
 
-/** Raw input values by name ('' when not given), as the runner or the CLI supplies them. */
-export type InputSource = (name: InputName) => string
+export type { InputSource } from './input-reader.js'
 
 /** What the run knows about the workflow that started it (from GITHUB_* variables). */
 export interface RunContext {
@@ -84,81 +83,8 @@ const FORMATS = ['auto', 'kustomize', 'workload', 'helm', 'tag-file', 'argocd-so
 const REPO_NAME = /^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100}$/
 const MAX_ATTEMPTS_LIMIT = 20
 
-/** Collects errors while reading inputs. */
-class Reader {
-  readonly errors: HandoffError[] = []
-  constructor(private readonly source: InputSource) {}
-
-  raw(name: InputName): string {
-    return this.source(name).trim()
-  }
-
-  fail(name: InputName, value: string, problem: string, hint: string): undefined {
-    const shown = value === '' ? '' : ` ${quote(value)}`
-    this.errors.push(
-      new HandoffError('INVALID_INPUT', `Input "${name}"${shown}: ${problem}`, {
-        input: name,
-        hint
-      })
-    )
-    return undefined
-  }
-
-  add(error: HandoffError): void {
-    this.errors.push(error)
-  }
-
-  boolean(name: InputName, fallback: boolean): boolean {
-    const value = this.raw(name)
-    if (value === '') return fallback
-    if (/^(true|yes|on)$/i.test(value)) return true
-    if (/^(false|no|off)$/i.test(value)) return false
-    this.fail(name, value, 'is not a boolean', 'Use "true" or "false".')
-    return fallback
-  }
-
-  optionalBoolean(name: InputName): boolean | undefined {
-    return this.raw(name) === '' ? undefined : this.boolean(name, false)
-  }
-
-  choice<T extends string>(name: InputName, choices: readonly T[], fallback: T): T {
-    const value = this.raw(name)
-    if (value === '') return fallback
-    if ((choices as readonly string[]).includes(value)) return value as T
-    this.fail(name, value, 'is not a valid choice', `Use one of: ${choices.join(', ')}.`)
-    return fallback
-  }
-
-  list(name: InputName): string[] {
-    return splitList(this.source(name))
-  }
-
-  /** A single-line text value: control characters (newlines included) are refused. */
-  line(name: InputName): string | undefined {
-    const value = this.raw(name)
-    if (value === '') return undefined
-    if (/[\u0000-\u001f\u007f]/.test(value)) {
-      return this.fail(
-        name,
-        value,
-        'contains control characters or a line break',
-        'Give a single-line value.'
-      )
-    }
-    return value
-  }
-}
-
-/** Comma- or newline-separated list, trimmed, empty items dropped. */
-export function splitList(value: string): string[] {
-  return value
-    .split(/[\n,]/)
-    .map(item => item.trim())
-    .filter(item => item !== '')
-}
-
 export function readSettings(source: InputSource, context: RunContext): SettingsOutcome {
-  const r = new Reader(source)
+  const r = new InputReader(source)
   const promoteFrom = r.line(Inputs.PromoteFrom)
   const updates = readUpdates(r, promoteFrom !== undefined)
   const paths = readPaths(r)
@@ -217,143 +143,7 @@ export function readSettings(source: InputSource, context: RunContext): Settings
   return { ok: true, settings: deepFreeze(settings) }
 }
 
-function readUpdates(r: Reader, promoting: boolean): ImageUpdate[] {
-  const image = r.raw(Inputs.Image)
-  const images = r.raw(Inputs.Images)
-  const tag = r.raw(Inputs.Tag)
-  const digest = r.raw(Inputs.Digest)
-  const allowLatest = r.boolean(Inputs.AllowLatest, false)
-  if (images !== '') {
-    for (const name of [Inputs.Image, Inputs.Tag, Inputs.Digest] as const) {
-      if (r.raw(name) !== '')
-        r.fail(
-          name,
-          r.raw(name),
-          'cannot be combined with "images"',
-          'Put every reference, with its tag or digest, in "images".'
-        )
-    }
-    if (promoting)
-      r.fail(
-        Inputs.PromoteFrom,
-        r.raw(Inputs.PromoteFrom),
-        'cannot be combined with "images"',
-        'Promote one image at a time with "image".'
-      )
-    return r
-      .raw(Inputs.Images)
-      .split('\n')
-      .map(line => line.trim())
-      .filter(line => line !== '')
-      .map(line => referenceUpdate(r, Inputs.Images, line, '', '', allowLatest, false))
-      .filter((u): u is ImageUpdate => u !== undefined)
-  }
-  if (image === '') {
-    r.fail(Inputs.Image, '', 'is required', 'Set "image" (e.g. ghcr.io/acme/api) or "images".')
-    return []
-  }
-  if (promoting && (tag !== '' || digest !== '')) {
-    r.fail(
-      tag !== '' ? Inputs.Tag : Inputs.Digest,
-      tag || digest,
-      'cannot be combined with "promote-from"',
-      'Either copy the reference from "promote-from" or give "tag"/"digest", not both.'
-    )
-  }
-  const update = referenceUpdate(r, Inputs.Image, image, tag, digest, allowLatest, promoting)
-  return update ? [update] : []
-}
-
-/** One update from a reference plus optional separate tag/digest inputs. */
-function referenceUpdate(
-  r: Reader,
-  input: InputName,
-  text: string,
-  tagInput: string,
-  digestInput: string,
-  allowLatest: boolean,
-  promoting: boolean
-): ImageUpdate | undefined {
-  let ref
-  try {
-    ref = parseReference(text)
-  } catch (error) {
-    if (error instanceof HandoffError)
-      return r.fail(
-        input,
-        text,
-        error.message.replace(
-          /^Invalid image reference "[^"]*": /,
-          'is not a valid image reference: '
-        ),
-        error.hint ?? 'Use registry/path/name[:tag][@sha256:<64 hex>], e.g. ghcr.io/acme/api:1.4.0.'
-      )
-    throw error
-  }
-  // Every problem of the reference is reported, not only the first.
-  const before = r.errors.length
-  const tag = pick(r, Inputs.Tag, ref.tag, tagInput)
-  const digest = pick(r, Inputs.Digest, ref.digest, digestInput)
-  if (tag !== undefined && !isValidTag(tag)) {
-    r.fail(
-      Inputs.Tag,
-      tag,
-      'is not a valid tag',
-      'A tag is 1–128 characters of letters, digits, "_", "." and "-", not starting with "." or "-".'
-    )
-  }
-  if (digest !== undefined && !isValidDigest(digest)) {
-    r.fail(
-      Inputs.Digest,
-      digest,
-      'is not a valid digest',
-      'Use sha256:<64 lowercase hex characters>, e.g. the digest output of docker/build-push-action.'
-    )
-  }
-  if (!promoting && tag === undefined && digest === undefined && r.errors.length === before) {
-    r.fail(
-      Inputs.Tag,
-      '',
-      `is required for ${quote(text)}`,
-      'Set "tag", or put the tag in the reference (ghcr.io/acme/api:1.4.0), or give "digest", or use "promote-from".'
-    )
-  }
-  if (tag === 'latest' && !allowLatest) {
-    r.fail(
-      Inputs.Tag,
-      tag,
-      'is the mutable tag "latest", refused by default',
-      'Deploy an immutable tag (a version or commit SHA), or set allow-latest: true.'
-    )
-  }
-  if (r.errors.length > before) return undefined
-  return {
-    image: ref.name,
-    ...(tag !== undefined ? { tag } : {}),
-    ...(digest !== undefined ? { digest } : {})
-  }
-}
-
-/** A tag/digest given in the reference and as an input must agree. */
-function pick(
-  r: Reader,
-  input: InputName,
-  fromRef: string | undefined,
-  fromInput: string
-): string | undefined {
-  if (fromInput === '') return fromRef
-  if (fromRef !== undefined && fromRef !== fromInput) {
-    return r.fail(
-      input,
-      fromInput,
-      `disagrees with the ${input} in "image" (${quote(fromRef)})`,
-      `Give the ${input} once: in "image" or in "${input}".`
-    )
-  }
-  return fromInput
-}
-
-function readPaths(r: Reader): string[] {
+function readPaths(r: InputReader): string[] {
   const paths = r.list(Inputs.Path)
   if (paths.length === 0) {
     r.fail(
@@ -370,7 +160,7 @@ function readPaths(r: Reader): string[] {
   return paths
 }
 
-function readRepo(r: Reader, workflowRepo: string): RepoName {
+function readRepo(r: InputReader, workflowRepo: string): RepoName {
   const value = r.raw(Inputs.ManifestRepo) || workflowRepo
   if (!REPO_NAME.test(value)) {
     r.fail(
@@ -386,7 +176,7 @@ function readRepo(r: Reader, workflowRepo: string): RepoName {
 }
 
 /** A git branch name (git check-ref-format rules that matter for API refs). */
-function readBranch(r: Reader, name: InputName): string | undefined {
+function readBranch(r: InputReader, name: InputName): string | undefined {
   const value = r.line(name)
   if (value === undefined) return undefined
   const bad =
@@ -402,7 +192,7 @@ function readBranch(r: Reader, name: InputName): string | undefined {
   return value
 }
 
-function readPullRequest(r: Reader): PullRequestSettings {
+function readPullRequest(r: InputReader): PullRequestSettings {
   const autoMerge = r.raw(Inputs.AutoMerge)
   return {
     branch: readBranch(r, Inputs.PrBranch),
@@ -420,50 +210,13 @@ function readPullRequest(r: Reader): PullRequestSettings {
   }
 }
 
-function readOnlyNewer(r: Reader): OnlyNewer {
+function readOnlyNewer(r: InputReader): OnlyNewer {
   const value = r.raw(Inputs.OnlyNewer)
   if (value === '' || value === 'false') return 'off'
   return r.choice<OnlyNewer>(Inputs.OnlyNewer, ['semver', 'git'], 'off')
 }
 
-/** The new tags are known now: one only-newer cannot compare is an input error, before any request. */
-function checkOnlyNewer(r: Reader, onlyNewer: OnlyNewer, updates: readonly ImageUpdate[]): void {
-  if (onlyNewer === 'off') return
-  for (const update of updates) {
-    if (update.tag === undefined && update.digest !== undefined) {
-      r.fail(
-        Inputs.OnlyNewer,
-        onlyNewer,
-        `needs a tag to compare, but ${update.image} is given only a digest`,
-        'Give "tag" together with "digest", or set only-newer: false.'
-      )
-    } else if (
-      onlyNewer === 'semver' &&
-      update.tag !== undefined &&
-      parseSemver(update.tag) === undefined
-    ) {
-      r.fail(
-        Inputs.OnlyNewer,
-        onlyNewer,
-        `needs semantic-version tags, but tag ${quote(update.tag)} is not one`,
-        'Tag images like 1.4.2 or v1.4.2-rc.1, use only-newer: git for commit-SHA tags, or set only-newer: false.'
-      )
-    } else if (
-      onlyNewer === 'git' &&
-      update.tag !== undefined &&
-      !/^[0-9a-f]{7,40}$/i.test(update.tag)
-    ) {
-      r.fail(
-        Inputs.OnlyNewer,
-        onlyNewer,
-        `needs commit-SHA tags, but tag ${quote(update.tag)} is not a commit SHA`,
-        'Tag images with the source commit (e.g. tag: ${{ github.sha }}), use only-newer: semver for version tags, or set only-newer: false.'
-      )
-    }
-  }
-}
-
-function readMaxAttempts(r: Reader): number {
+function readMaxAttempts(r: InputReader): number {
   const value = r.raw(Inputs.MaxAttempts)
   if (value === '') return 5
   const n = /^\d+$/.test(value) ? Number(value) : NaN
@@ -479,7 +232,7 @@ function readMaxAttempts(r: Reader): number {
   return n
 }
 
-function readArgo(r: Reader): ArgoSettings | undefined {
+function readArgo(r: InputReader): ArgoSettings | undefined {
   const outcome = parseArgoInputs({
     server: r.raw(Inputs.ArgocdServer),
     token: r.raw(Inputs.ArgocdToken),

@@ -253,6 +253,14 @@ interface HostileCase {
   inputs: Record<string, string>
   /** The file to check, and the bytes it must hold afterwards. */
   expect: { file: string; text: string }
+  /** Hostile lines the log shows at a line start (so only stop-commands keeps them inert). */
+  printed?: string[]
+}
+
+/** Which of `lines` stdout holds as a line of its own once indentation is trimmed, as the runner reads it. */
+function printedAsLines(run: RunActionResult, lines: readonly string[]): string[] {
+  const shown = new Set(run.stdout.split(/\r?\n/).map(line => line.replace(/^[ -]?\s*/, '')))
+  return lines.filter(line => shown.has(line))
 }
 
 /** Lines next to the edited one that start (after indentation) with workflow commands. */
@@ -266,10 +274,9 @@ const COMMENTED = [
   `          ${INJECT}`,
   '          ::add-mask::2.0.0',
   `      image: ${IMAGE}:1.0.0 # ::warning::from a comment`,
-  '      command:',
-  '        - |',
-  '          ::set-env name=NODE_OPTIONS::--require=/tmp/x.js',
-  '          ::add-path::/tmp/evil',
+  '      command: echo',
+  '        ::set-env name=NODE_OPTIONS::--require=/tmp/x.js',
+  '        ::add-path::/tmp/evil',
   ''
 ]
 const PREVIOUS_INJECT = `apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - image: "${IMAGE}:1.0\\n${INJECT}"\n`
@@ -285,7 +292,8 @@ const HOSTILE: HostileCase[] = [
     name: 'manifest lines that are workflow commands, around the edited line (printed in the diff)',
     files: { 'apps/pod.yaml': COMMENTED.join('\n') },
     inputs: { ...base, path: 'apps/pod.yaml' },
-    expect: { file: 'apps/pod.yaml', text: COMMENTED.join('\n').replace(':1.0.0', ':2.0.0') }
+    expect: { file: 'apps/pod.yaml', text: COMMENTED.join('\n').replace(':1.0.0', ':2.0.0') },
+    printed: [INJECT, '::add-mask::2.0.0', '::set-env name=NODE_OPTIONS::--require=/tmp/x.js']
   },
   {
     name: 'previous tag in the file holds a newline and a command (goes to previous-tag and the summary)',
@@ -336,6 +344,46 @@ describeBuilt('globs over the whole repository', () => {
   })
 })
 
+describeBuilt('text from the repository printed by the log', () => {
+  // BUG (src/handoff.ts, promotedUpdates): the reference read from the promote-from file is
+  // neither validated (a tag holding a newline is written into the target manifest) nor
+  // printed safely: "Promoting <image> <tag> from <file>" goes through log.info, so a source
+  // file with `image: "app:1.0\n::set-output name=changed::false"` makes the runner set an
+  // output and register a mask. Expected: the promoted tag/digest is checked like the `tag`
+  // and `digest` inputs (INVALID_INPUT quoting it, nothing written), and file-derived text is
+  // printed quoted or inside stop-commands.
+  it.failing('promote-from: a source tag with a newline and commands is refused, nothing injected', async () => {
+    const source = `apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - image: "${IMAGE}:1.0\\n${INJECT}\\n::add-mask::x"\n`
+    const files = { 'apps/dev/pod.yaml': source, [WEB]: deploymentManifest(`${IMAGE}:1.0.0`) }
+    await withRepo(files, async double => {
+      const run = await handoff(double, { image: IMAGE, 'promote-from': 'apps/dev/pod.yaml', path: WEB })
+      expect({
+        code: run.code,
+        errors: errorCodes(run),
+        writes: double.log.writes().length,
+        unexpectedCommands: unexpectedCommands(run).map(c => c.line)
+      }).toEqual({ code: 1, errors: ['INVALID_INPUT'], writes: 0, unexpectedCommands: [] })
+    })
+  })
+
+  // BUG (src/handoff.ts, runHandoff): the resolved file list is printed with log.info
+  // ("Manifest repository …, N file(s): a, b"). Git allows a newline in a file name, so a
+  // glob that reaches `apps/x\n::set-output name=changed::false/deployment.yaml` makes the
+  // runner obey the second line. Expected: paths printed quoted (JSON) or inside
+  // stop-commands, as the diff already is.
+  it.failing('a glob reaching a file name with a newline and a command: nothing injected', async () => {
+    const name = `apps/x\n${INJECT}/deployment.yaml`
+    await withRepo({ [name]: deploymentManifest(`${IMAGE}:1.0.0`) }, async double => {
+      const run = await handoff(double, { ...base, path: 'apps/*/deployment.yaml' })
+      expect({
+        code: run.code,
+        unexpectedCommands: unexpectedCommands(run).map(c => c.line),
+        undeclaredOutputs: undeclaredOutputs(run)
+      }).toEqual({ code: 0, unexpectedCommands: [], undeclaredOutputs: [] })
+    })
+  })
+})
+
 describeBuilt('hostile but valid values: the change lands, nothing acts as a command', () => {
   it.concurrent.each(HOSTILE)('$name', async c => {
     await withRepo(c.files, async double => {
@@ -344,6 +392,7 @@ describeBuilt('hostile but valid values: the change lands, nothing acts as a com
       const result = {
         code: run.code,
         errors: errorCodes(run),
+        printed: c.printed ? printedAsLines(run, c.printed) : [],
         text: fileText(double, c.expect.file),
         unexpectedCommands: unexpectedCommands(run).map(command => command.line),
         undeclaredOutputs: undeclaredOutputs(run),
@@ -356,6 +405,7 @@ describeBuilt('hostile but valid values: the change lands, nothing acts as a com
       expect(result).toEqual({
         code: 0,
         errors: [],
+        printed: c.printed ?? [],
         text: c.expect.text,
         unexpectedCommands: [],
         undeclaredOutputs: [],

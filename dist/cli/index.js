@@ -33250,7 +33250,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6910);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2136);
 /** The CLI's entry point (package.json bin gitops-handoff → dist/cli/index.js). */
 
 process.exitCode = await (0,_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .ak)(process.argv.slice(2), process.env, {
@@ -33263,7 +33263,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6910:
+/***/ 2136:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -40948,26 +40948,14 @@ function parseApps(raw) {
     return Object.freeze([...new Set(entries)]);
 }
 
-;// CONCATENATED MODULE: ./src/settings.ts
+;// CONCATENATED MODULE: ./src/input-reader.ts
 /**
- * Settings: every input read once, validated together, frozen. All problems are collected
- * and reported at once, each naming the input, quoting the value and saying what is valid.
- * Nothing else reads inputs or the environment: the action and the CLI both build Settings
- * here, from an InputSource.
+ * Reading raw inputs while collecting every problem: each failure names the input, quotes
+ * the value and says what is valid. Used by Settings; knows nothing of what inputs mean.
  */
 
-
-
-
-
-
-const DEFAULT_COMMIT_MESSAGE = 'chore(deploy): bump {name} to {tag}\n\nSource: {source-repo}@{source-sha}\nRun: {run-url}';
-const DEFAULT_PR_TITLE = 'Deploy {name}:{tag}';
-const FORMATS = ['auto', 'kustomize', 'workload', 'helm', 'tag-file', 'argocd-source'];
-const REPO_NAME = /^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100}$/;
-const MAX_ATTEMPTS_LIMIT = 20;
 /** Collects errors while reading inputs. */
-class Reader {
+class InputReader {
     source;
     errors = [];
     constructor(source) {
@@ -41031,57 +41019,16 @@ function splitList(value) {
         .map(item => item.trim())
         .filter(item => item !== '');
 }
-function settings_readSettings(source, context) {
-    const r = new Reader(source);
-    const promoteFrom = r.line(constants_Inputs.PromoteFrom);
-    const updates = readUpdates(r, promoteFrom !== undefined);
-    const paths = readPaths(r);
-    if (promoteFrom !== undefined) {
-        const problem = checkPathPattern(promoteFrom, constants_Inputs.PromoteFrom);
-        if (problem)
-            r.add(problem);
-    }
-    const mode = r.choice(constants_Inputs.Mode, ['commit', 'pull-request'], 'commit');
-    const token = r.raw(constants_Inputs.Token);
-    if (token === '') {
-        r.fail(constants_Inputs.Token, '', 'is empty', 'Pass a token with contents: write on the manifest repository, e.g. token: ${{ secrets.DEPLOY_TOKEN }}.');
-    }
-    const settings = {
-        updates,
-        promoteFrom,
-        repo: readRepo(r, context.repository),
-        paths,
-        format: r.choice(constants_Inputs.Format, FORMATS, 'auto'),
-        key: r.line(constants_Inputs.Key),
-        createMissing: r.optionalBoolean(constants_Inputs.CreateMissing),
-        mode,
-        branch: readBranch(r, constants_Inputs.Branch),
-        token,
-        commitMessage: source(constants_Inputs.CommitMessage).trim() || DEFAULT_COMMIT_MESSAGE,
-        pullRequest: readPullRequest(r),
-        onlyNewer: readOnlyNewer(r),
-        dryRun: r.boolean(constants_Inputs.DryRun, false),
-        maxAttempts: readMaxAttempts(r),
-        source: {
-            repo: context.repository,
-            sha: context.sha,
-            runUrl: context.runId
-                ? `${context.serverUrl}/${context.repository}/actions/runs/${context.runId}`
-                : ''
-        },
-        apiUrl: context.apiUrl,
-        serverUrl: context.serverUrl,
-        argocd: readArgo(r),
-        delayScale: context.delayScale
-    };
-    checkOnlyNewer(r, settings.onlyNewer, updates);
-    if (settings.onlyNewer === 'git' && !context.repository) {
-        r.fail(constants_Inputs.OnlyNewer, 'git', 'needs the workflow repository (GITHUB_REPOSITORY)', 'Run inside GitHub Actions or use only-newer: semver.');
-    }
-    if (r.errors.length > 0)
-        return { ok: false, errors: r.errors };
-    return { ok: true, settings: deepFreeze(settings) };
-}
+
+;// CONCATENATED MODULE: ./src/image-inputs.ts
+/**
+ * The image inputs (`image`, `images`, `tag`, `digest`, `allow-latest`, and what
+ * `only-newer` needs of them) turned into the desired image states.
+ */
+
+
+
+
 function readUpdates(r, promoting) {
     const image = r.raw(constants_Inputs.Image);
     const images = r.raw(constants_Inputs.Images);
@@ -41157,6 +41104,89 @@ function pick(r, input, fromRef, fromInput) {
     }
     return fromInput;
 }
+/** The new tags are known now: one only-newer cannot compare is an input error, before any request. */
+function checkOnlyNewer(r, onlyNewer, updates) {
+    if (onlyNewer === 'off')
+        return;
+    for (const update of updates) {
+        if (update.tag === undefined && update.digest !== undefined) {
+            r.fail(constants_Inputs.OnlyNewer, onlyNewer, `needs a tag to compare, but ${update.image} is given only a digest`, 'Give "tag" together with "digest", or set only-newer: false.');
+        }
+        else if (onlyNewer === 'semver' &&
+            update.tag !== undefined &&
+            parseSemver(update.tag) === undefined) {
+            r.fail(constants_Inputs.OnlyNewer, onlyNewer, `needs semantic-version tags, but tag ${quote(update.tag)} is not one`, 'Tag images like 1.4.2 or v1.4.2-rc.1, use only-newer: git for commit-SHA tags, or set only-newer: false.');
+        }
+        else if (onlyNewer === 'git' &&
+            update.tag !== undefined &&
+            !/^[0-9a-f]{7,40}$/i.test(update.tag)) {
+            r.fail(constants_Inputs.OnlyNewer, onlyNewer, `needs commit-SHA tags, but tag ${quote(update.tag)} is not a commit SHA`, 'Tag images with the source commit (e.g. tag: ${{ github.sha }}), use only-newer: semver for version tags, or set only-newer: false.');
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/settings.ts
+
+
+
+
+
+const DEFAULT_COMMIT_MESSAGE = 'chore(deploy): bump {name} to {tag}\n\nSource: {source-repo}@{source-sha}\nRun: {run-url}';
+const DEFAULT_PR_TITLE = 'Deploy {name}:{tag}';
+const FORMATS = ['auto', 'kustomize', 'workload', 'helm', 'tag-file', 'argocd-source'];
+const REPO_NAME = /^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100}$/;
+const MAX_ATTEMPTS_LIMIT = 20;
+function settings_readSettings(source, context) {
+    const r = new InputReader(source);
+    const promoteFrom = r.line(constants_Inputs.PromoteFrom);
+    const updates = readUpdates(r, promoteFrom !== undefined);
+    const paths = readPaths(r);
+    if (promoteFrom !== undefined) {
+        const problem = checkPathPattern(promoteFrom, constants_Inputs.PromoteFrom);
+        if (problem)
+            r.add(problem);
+    }
+    const mode = r.choice(constants_Inputs.Mode, ['commit', 'pull-request'], 'commit');
+    const token = r.raw(constants_Inputs.Token);
+    if (token === '') {
+        r.fail(constants_Inputs.Token, '', 'is empty', 'Pass a token with contents: write on the manifest repository, e.g. token: ${{ secrets.DEPLOY_TOKEN }}.');
+    }
+    const settings = {
+        updates,
+        promoteFrom,
+        repo: readRepo(r, context.repository),
+        paths,
+        format: r.choice(constants_Inputs.Format, FORMATS, 'auto'),
+        key: r.line(constants_Inputs.Key),
+        createMissing: r.optionalBoolean(constants_Inputs.CreateMissing),
+        mode,
+        branch: readBranch(r, constants_Inputs.Branch),
+        token,
+        commitMessage: source(constants_Inputs.CommitMessage).trim() || DEFAULT_COMMIT_MESSAGE,
+        pullRequest: readPullRequest(r),
+        onlyNewer: readOnlyNewer(r),
+        dryRun: r.boolean(constants_Inputs.DryRun, false),
+        maxAttempts: readMaxAttempts(r),
+        source: {
+            repo: context.repository,
+            sha: context.sha,
+            runUrl: context.runId
+                ? `${context.serverUrl}/${context.repository}/actions/runs/${context.runId}`
+                : ''
+        },
+        apiUrl: context.apiUrl,
+        serverUrl: context.serverUrl,
+        argocd: readArgo(r),
+        delayScale: context.delayScale
+    };
+    checkOnlyNewer(r, settings.onlyNewer, updates);
+    if (settings.onlyNewer === 'git' && !context.repository) {
+        r.fail(constants_Inputs.OnlyNewer, 'git', 'needs the workflow repository (GITHUB_REPOSITORY)', 'Run inside GitHub Actions or use only-newer: semver.');
+    }
+    if (r.errors.length > 0)
+        return { ok: false, errors: r.errors };
+    return { ok: true, settings: deepFreeze(settings) };
+}
 function readPaths(r) {
     const paths = r.list(constants_Inputs.Path);
     if (paths.length === 0) {
@@ -41210,26 +41240,6 @@ function readOnlyNewer(r) {
     if (value === '' || value === 'false')
         return 'off';
     return r.choice(constants_Inputs.OnlyNewer, ['semver', 'git'], 'off');
-}
-/** The new tags are known now: one only-newer cannot compare is an input error, before any request. */
-function checkOnlyNewer(r, onlyNewer, updates) {
-    if (onlyNewer === 'off')
-        return;
-    for (const update of updates) {
-        if (update.tag === undefined && update.digest !== undefined) {
-            r.fail(constants_Inputs.OnlyNewer, onlyNewer, `needs a tag to compare, but ${update.image} is given only a digest`, 'Give "tag" together with "digest", or set only-newer: false.');
-        }
-        else if (onlyNewer === 'semver' &&
-            update.tag !== undefined &&
-            parseSemver(update.tag) === undefined) {
-            r.fail(constants_Inputs.OnlyNewer, onlyNewer, `needs semantic-version tags, but tag ${quote(update.tag)} is not one`, 'Tag images like 1.4.2 or v1.4.2-rc.1, use only-newer: git for commit-SHA tags, or set only-newer: false.');
-        }
-        else if (onlyNewer === 'git' &&
-            update.tag !== undefined &&
-            !/^[0-9a-f]{7,40}$/i.test(update.tag)) {
-            r.fail(constants_Inputs.OnlyNewer, onlyNewer, `needs commit-SHA tags, but tag ${quote(update.tag)} is not a commit SHA`, 'Tag images with the source commit (e.g. tag: ${{ github.sha }}), use only-newer: semver for version tags, or set only-newer: false.');
-        }
-    }
 }
 function readMaxAttempts(r) {
     const value = r.raw(constants_Inputs.MaxAttempts);
