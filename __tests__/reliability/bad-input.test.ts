@@ -101,7 +101,7 @@ interface BadCase {
 
 const base = { image: IMAGE, tag: '2.0.0', path: WEB }
 
-const BAD_INPUTS: BadCase[] = [
+const BAD_INPUTS: BadCase[] = (<Omit<BadCase, 'beforeAnyRequest'>[]>[
   { name: 'image: uppercase path', inputs: { ...base, image: 'ghcr.io/Acme/App' }, errors: ['INVALID_INPUT'] },
   { name: 'image: empty tag after ":"', inputs: { ...base, image: `${IMAGE}:`, tag: '' }, errors: ['INVALID_INPUT'] },
   { name: 'image: empty path component', inputs: { ...base, image: 'ghcr.io//app' }, errors: ['INVALID_INPUT'] },
@@ -156,7 +156,7 @@ const BAD_INPUTS: BadCase[] = [
     inputs: { image: 'ghcr.io/Acme/App', tag: `x\n${INJECT}`, path: '../x.yaml', 'max-attempts': '-1' },
     errors: ['INVALID_INPUT', 'INVALID_PATH', 'INVALID_INPUT']
   }
-].map(c => ({ ...c, beforeAnyRequest: true }))
+]).map(c => ({ ...c, beforeAnyRequest: true }))
 
 const BAD_CONTENT: BadCase[] = [
   { name: 'path is a symlink to a file', inputs: { ...base, path: 'apps/link.yaml' }, errors: ['NOT_A_FILE'] },

@@ -263,10 +263,16 @@ function applyPatches(text: string, patches: readonly EntryPatch[], policy: Poli
   if (file instanceof HandoffError) return { ok: false, error: file }
   const editor = new ListEditor(work, parsed.yaml, newline)
   const missing: EntryPatch[] = []
+  const patched = new Map<Entry, EntryPatch>()
   for (const patch of patches) {
     const hits = file.entries.filter(e => policy.matches(e.name, patch.name))
     if (hits.length === 0) missing.push(patch)
     for (const hit of hits) {
+      // Two spellings of one image (`nginx`, `docker.io/library/nginx`) select the same entry.
+      const earlier = patched.get(hit)
+      if (earlier && samePatch(earlier, patch)) continue
+      if (earlier) return { ok: false, error: conflictingPatches(parsed.yaml, hit, earlier, patch) }
+      patched.set(hit, patch)
       const error = editor.patchEntry(hit, patch)
       if (error) return { ok: false, error }
     }
@@ -284,6 +290,29 @@ function applyPatches(text: string, patches: readonly EntryPatch[], policy: Poli
   const located = new Map(editor.changes.map((change, i) => [change.edit, edits[i]]))
   const ordered = editor.reports.map(report => located.get(report) as ValueEdit)
   return { ok: true, text: eofless ? out.slice(0, -newline.length) : out, edits: ordered }
+}
+
+function samePatch(a: EntryPatch, b: EntryPatch): boolean {
+  return FIELDS.every(field => JSON.stringify(a.fields[field]) === JSON.stringify(b.fields[field]))
+}
+
+function conflictingPatches(
+  yaml: ParsedYaml,
+  entry: Entry,
+  first: EntryPatch,
+  second: EntryPatch
+): HandoffError {
+  const { line, column } = positionOf(yaml, entry.map.range?.[0] ?? 0)
+  return new HandoffError(
+    'INVALID_INPUT',
+    `Images ${quote(first.image)} and ${quote(second.image)} both select the images entry ${quote(entry.name)} but ask for different versions`,
+    {
+      hint: 'Give each image once in `images` (nginx, docker.io/nginx and docker.io/library/nginx are one image).',
+      input: 'images',
+      line,
+      column
+    }
+  )
 }
 
 type Report = Omit<ValueEdit, 'line' | 'column'>

@@ -110,7 +110,8 @@ export function createClient(options: ClientOptions) {
     unflaggedLimits(throttle, options.log),
     pacing(retrySettings),
     retry,
-    throttling
+    throttling,
+    scrubbing(options.token.trim())
   )
   return new Client(
     getOctokitOptions(options.token, {
@@ -127,6 +128,49 @@ export function createClient(options: ClientOptions) {
 }
 
 export type GitHubClient = ReturnType<typeof createClient>
+
+/**
+ * Errors that quote the token (a proxy dumping the request, a message quoting a URL with
+ * credentials) get it replaced by `***` before any caller reads them. errors.ts masks known
+ * token formats by pattern; this masks the exact value, whatever its format (older `v1.`
+ * installation tokens, GHES or proxy tokens). Outermost plugin: it sees what callers get.
+ */
+function scrubbing(token: string): Plugin {
+  return octokit => {
+    octokit.hook.wrap('request', async (request, options) => {
+      try {
+        return await request(options)
+      } catch (error) {
+        throw scrubToken(error, token)
+      }
+    })
+  }
+}
+
+/** Shorter values are no credential, and replacing them would garble messages. */
+const MIN_SCRUBBED_LENGTH = 8
+
+/** The error with every occurrence of `token` in its message, causes and answer body masked. */
+export function scrubToken(error: unknown, token: string): unknown {
+  if (token.length < MIN_SCRUBBED_LENGTH) return error
+  const scrub = (value: unknown, depth: number): unknown => {
+    if (typeof value === 'string') return value.replaceAll(token, '***')
+    if (depth > 20 || value === null || typeof value !== 'object') return value
+    if (Array.isArray(value)) return value.map(item => scrub(item, depth + 1))
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, scrub(item, depth + 1)])
+    )
+  }
+  let current: unknown = error
+  for (let depth = 0; depth < 4 && current instanceof Error; depth += 1) {
+    current.message = current.message.replaceAll(token, '***')
+    const failure = current as Error & { response?: { data?: unknown } }
+    if (failure.response && typeof failure.response === 'object')
+      failure.response = { ...failure.response, data: scrub(failure.response.data, 0) }
+    current = current.cause
+  }
+  return error
+}
 
 /** Octokit's own messages (deprecations, plugin warnings) go to the same log. */
 function octokitLog(log: ApiLog) {
