@@ -3,14 +3,15 @@
  * target files, take the desired reference (from the inputs or from `promote-from`), then
  * publish as a commit or a pull request. I/O goes through the ports only.
  */
-import { HandoffError } from './errors.js'
+import { HandoffError, quote } from './errors.js'
+import { isValidDigest, isValidTag } from './image/reference.js'
 import { readCurrent } from './edit/plan.js'
 import type { ImageUpdate } from './edit/types.js'
 import type { Logger } from './log.js'
 import type { BranchRefs, ManifestRepo, PullRequests } from './ports.js'
 import type { Result } from './result.js'
 import type { Settings } from './settings.js'
-import { expandPatterns, isGlob } from './targets.js'
+import { expandPatterns, isGlob, shownPath } from './targets.js'
 import { publishCommit } from './publish/direct-commit.js'
 import { publishPullRequest } from './publish/pull-request.js'
 
@@ -31,7 +32,7 @@ export async function runHandoff(settings: Settings, deps: HandoffDeps): Promise
     const branch = settings.branch ?? (await deps.repo.defaultBranch())
     const paths = await resolvePaths(settings, deps.repo, branch)
     log.info(
-      `Manifest repository ${settings.repo.owner}/${settings.repo.repo}, branch ${branch}, ${paths.length} file(s): ${paths.join(', ')}`
+      `Manifest repository ${settings.repo.owner}/${settings.repo.repo}, branch ${branch}, ${paths.length} file(s): ${paths.map(shownPath).join(', ')}`
     )
     const updates = settings.promoteFrom
       ? await promotedUpdates(settings, deps, branch)
@@ -92,6 +93,7 @@ async function promotedUpdates(
         }
       )
     }
+    checkPromoted(source, tag, digest)
     deps.log.info(
       `Promoting ${update.image} ${[tag, digest].filter(Boolean).join('@')} from ${source}.`
     )
@@ -101,4 +103,24 @@ async function promotedUpdates(
       ...(digest !== undefined ? { digest } : {})
     }
   })
+}
+
+/** What a file says is data: the promoted tag and digest must be valid like the inputs. */
+function checkPromoted(source: string, tag: string | undefined, digest: string | undefined): void {
+  const bad =
+    tag !== undefined && !isValidTag(tag)
+      ? `tag ${quote(tag)}`
+      : digest !== undefined && !isValidDigest(digest)
+        ? `digest ${quote(digest)}`
+        : undefined
+  if (bad === undefined) return
+  throw new HandoffError(
+    'INVALID_INPUT',
+    `promote-from: ${source} holds the ${bad}, which is not valid`,
+    {
+      file: source,
+      input: 'promote-from',
+      hint: 'Fix the reference in the promote-from file (a tag is [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}, a digest sha256:<64 hex>).'
+    }
+  )
 }

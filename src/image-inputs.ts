@@ -5,7 +5,7 @@
 import { HandoffError, quote } from './errors.js'
 import { Inputs, type InputName } from './constants.js'
 import type { ImageUpdate } from './edit/types.js'
-import { isValidDigest, isValidTag, parseReference } from './image/reference.js'
+import { isValidDigest, isValidTag, normalizeName, parseReference } from './image/reference.js'
 import { parseSemver } from './edit/only-newer.js'
 import type { InputReader } from './input-reader.js'
 
@@ -32,13 +32,15 @@ export function readUpdates(r: InputReader, promoting: boolean): ImageUpdate[] {
         'cannot be combined with "images"',
         'Promote one image at a time with "image".'
       )
-    return r
+    const updates = r
       .raw(Inputs.Images)
       .split('\n')
       .map(line => line.trim())
       .filter(line => line !== '')
       .map(line => referenceUpdate(r, Inputs.Images, line, '', '', allowLatest, false))
       .filter((u): u is ImageUpdate => u !== undefined)
+    refuseRepeats(r, updates)
+    return updates
   }
   if (image === '') {
     r.fail(Inputs.Image, '', 'is required', 'Set "image" (e.g. ghcr.io/acme/api) or "images".')
@@ -54,6 +56,27 @@ export function readUpdates(r: InputReader, promoting: boolean): ImageUpdate[] {
   }
   const update = referenceUpdate(r, Inputs.Image, image, tag, digest, allowLatest, promoting)
   return update ? [update] : []
+}
+
+/**
+ * One image named twice (`nginx:1.1` and `docker.io/library/nginx:1.2`) is ambiguous: which
+ * one a file would get depends on the format. Refused before any request.
+ */
+function refuseRepeats(r: InputReader, updates: readonly ImageUpdate[]): void {
+  const seen = new Map<string, string>()
+  for (const update of updates) {
+    const key = normalizeName(update.image)
+    const first = seen.get(key)
+    if (first !== undefined) {
+      r.fail(
+        Inputs.Images,
+        update.image,
+        `names the same image as ${quote(first)}`,
+        'List each image once, with the one tag or digest it should get.'
+      )
+    }
+    seen.set(key, first ?? update.image)
+  }
 }
 
 /** One update from a reference plus optional separate tag/digest inputs. */

@@ -29,10 +29,9 @@ export function checkPathPattern(
   if (segments.some(s => s === '..')) return refuse('contains a ".." segment', relative)
   if (segments.some(s => s === '' || s === '.'))
     return refuse('has an empty or "." segment', relative)
-  if (
-    segments[0].toLowerCase() === '.github' ||
-    (GLOB_CHARS.test(segments[0]) && matchesGithubDir(segments[0]))
-  ) {
+  // A glob such as "**/deployment.yaml" is fine: its .github/ matches are dropped when it is
+  // expanded. A pattern that itself names .github/ (".github/…", ".git*/…") is refused.
+  if (segments[0].toLowerCase() === '.github' || namesGithubDir(segments[0])) {
     return refuse(
       'is under .github/, which this action never edits',
       'Workflow files run with the workflow\'s secrets; keep deployment manifests outside ".github/".'
@@ -41,8 +40,9 @@ export function checkPathPattern(
   return undefined
 }
 
-function matchesGithubDir(segment: string): boolean {
-  return picomatch.isMatch('.github', segment, { dot: true, nocase: true })
+/** A glob segment that spells out a leading dot and matches ".github" (not plain `*`/`**`). */
+function namesGithubDir(segment: string): boolean {
+  return GLOB_CHARS.test(segment) && picomatch.isMatch('.github', segment, { nocase: true })
 }
 
 export function isGlob(pattern: string): boolean {
@@ -52,6 +52,14 @@ export function isGlob(pattern: string): boolean {
 /** Files under .github/ are never targets, whatever a glob says. */
 function isProtectedPath(path: string): boolean {
   return path.toLowerCase().startsWith('.github/')
+}
+
+/**
+ * A repository path for a log line: as it is, or JSON-quoted when it holds control
+ * characters (git allows a newline in a file name; printed raw it could act as a command).
+ */
+export function shownPath(path: string): string {
+  return /[\u0000-\u001f\u007f]/.test(path) ? JSON.stringify(path) : path
 }
 
 /**

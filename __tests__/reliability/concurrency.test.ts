@@ -59,7 +59,9 @@ function outcome(
   const branchHistory = history(double)
   const added = branchHistory.slice(0, branchHistory.indexOf(base))
   const shas = runs.map(run => run.outputs['commit-sha'] ?? '')
-  const lost = indexes.filter(i => files.some(file => tagIn(fileText(double, file) ?? '', image(i)) !== newTag(i)))
+  const lost = indexes.filter(i =>
+    files.some(file => tagIn(fileText(double, file) ?? '', image(i)) !== newTag(i))
+  )
   return {
     exitCodes: runs.map(run => run.code),
     errors: runs.flatMap(errorCodes),
@@ -85,7 +87,10 @@ function count(runs: readonly RunActionResult[], lostUpdates: number): void {
   const attempts = runs.map(attemptOf)
   figures.add('concurrent runs', runs.length)
   figures.add('lost updates', lostUpdates)
-  figures.add('re-read/re-plan retries (branch moved)', attempts.reduce((sum, a) => sum + Math.max(a - 1, 0), 0))
+  figures.add(
+    're-read/re-plan retries (branch moved)',
+    attempts.reduce((sum, a) => sum + Math.max(a - 1, 0), 0)
+  )
   const most = Math.max(...attempts)
   console.log(`attempts per run: ${attempts.join(', ')} (max ${most} of ${MAX_ATTEMPTS})`)
   figures.add('most attempts one run needed', most)
@@ -100,7 +105,12 @@ describeBuilt('N = 20 concurrent runs on one branch', () => {
         indexes.map(i =>
           handoff(
             double,
-            { image: image(i), tag: newTag(i), path: 'apps/pod.yaml', 'max-attempts': MAX_ATTEMPTS },
+            {
+              image: image(i),
+              tag: newTag(i),
+              path: 'apps/pod.yaml',
+              'max-attempts': MAX_ATTEMPTS
+            },
             PRODUCTION_DELAYS
           )
         )
@@ -135,7 +145,9 @@ describeBuilt('N = 20 concurrent runs on one branch', () => {
         )
       )
       const perRun = outcome(double, runs, [shared], base)
-      const ownLost = indexes.filter(i => tagIn(fileText(double, own(i)) ?? '', image(i)) !== newTag(i))
+      const ownLost = indexes.filter(
+        i => tagIn(fileText(double, own(i)) ?? '', image(i)) !== newTag(i)
+      )
       const result = { ...perRun, lostUpdates: [...perRun.lostUpdates, ...ownLost.map(image)] }
       count(runs, result.lostUpdates.length)
       expect(result).toEqual(allLanded)
@@ -153,10 +165,16 @@ function race(double: GitHubDouble, on: (event: WriteEvent) => boolean, times: n
   double.onBeforeWrite(
     event => {
       if (!on(event) || racer.length >= times) return
-      const text = event.state.readFile(REPO, BRANCH, 'apps/web/deployment.yaml')?.toString('utf8') ?? ''
+      const text =
+        event.state.readFile(REPO, BRANCH, 'apps/web/deployment.yaml')?.toString('utf8') ?? ''
       const next = text.replace(/# replicas: \d+|$/, `# replicas: ${racer.length + 1}`)
       racer.push(
-        event.state.commitFiles(REPO, BRANCH, { 'apps/web/deployment.yaml': next }, `racer ${racer.length + 1}`)
+        event.state.commitFiles(
+          REPO,
+          BRANCH,
+          { 'apps/web/deployment.yaml': next },
+          `racer ${racer.length + 1}`
+        )
       )
     },
     { times: 100 }
@@ -218,7 +236,10 @@ describeBuilt('a racing writer between our read and our write', () => {
         )
       }
       figures.add('racing-writer scenarios', 1)
-      figures.add('lost updates', result.racerChangeKept && result.tags.every(t => t === '2.0.0') ? 0 : 1)
+      figures.add(
+        'lost updates',
+        result.racerChangeKept && result.tags.every(t => t === '2.0.0') ? 0 : 1
+      )
       expect(result).toEqual({
         code: 0,
         attempt: c.racerCommits + 1,

@@ -21,6 +21,7 @@ import {
   deploymentManifest,
   distBuilt,
   errorCodes,
+  errorMessages,
   fileText,
   handoff,
   history,
@@ -61,12 +62,21 @@ const status = (code: number, method: string, path: string, times = 1): FaultSpe
   status: code,
   times
 })
-const secondary = (method: string, path: string, headers: Record<string, string>, times = 1): FaultSpec => ({
+const secondary = (
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  times = 1
+): FaultSpec => ({
   method,
   path,
   status: 403,
   times,
-  body: { message: SECONDARY, documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits' },
+  body: {
+    message: SECONDARY,
+    documentation_url:
+      'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits'
+  },
   headers
 })
 /** The primary limit used up, resetting `inSeconds` from when the fault is built. */
@@ -80,7 +90,12 @@ const primary = (method: string, path: string, inSeconds: number): FaultSpec => 
     'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000) + inSeconds)
   }
 })
-const drop = (method: string, path: string, times = 1): FaultSpec => ({ method, path, drop: true, times })
+const drop = (method: string, path: string, times = 1): FaultSpec => ({
+  method,
+  path,
+  drop: true,
+  times
+})
 
 interface TransientCase {
   name: string
@@ -91,14 +106,34 @@ interface TransientCase {
 }
 
 const TRANSIENT: TransientCase[] = [
-  { name: '500 twice on the file read', paths: ONE, faults: () => [status(500, 'GET', CONTENTS, 2)] },
+  {
+    name: '500 twice on the file read',
+    paths: ONE,
+    faults: () => [status(500, 'GET', CONTENTS, 2)]
+  },
   { name: '502 on the contents PUT', paths: ONE, faults: () => [status(502, 'PUT', CONTENTS)] },
-  { name: '503 three times (all retries) on the file read', paths: ONE, faults: () => [status(503, 'GET', CONTENTS, 3)] },
-  { name: '504 twice on the contents PUT', paths: ONE, faults: () => [status(504, 'PUT', CONTENTS, 2)] },
+  {
+    name: '503 three times (all retries) on the file read',
+    paths: ONE,
+    faults: () => [status(503, 'GET', CONTENTS, 3)]
+  },
+  {
+    name: '504 twice on the contents PUT',
+    paths: ONE,
+    faults: () => [status(504, 'PUT', CONTENTS, 2)]
+  },
   {
     name: '429 with retry-after: 100 on the file read (waited 100 × 10 ms)',
     paths: ONE,
-    faults: () => [{ method: 'GET', path: CONTENTS, status: 429, headers: { 'retry-after': '100' }, body: { message: SECONDARY } }],
+    faults: () => [
+      {
+        method: 'GET',
+        path: CONTENTS,
+        status: 429,
+        headers: { 'retry-after': '100' },
+        body: { message: SECONDARY }
+      }
+    ],
     waitMs: { method: 'GET', route: CONTENTS, atLeast: 950 }
   },
   {
@@ -119,30 +154,74 @@ const TRANSIENT: TransientCase[] = [
   {
     name: '403 "abuse detection" with retry-after (older secondary-limit wording) on the file read',
     paths: ONE,
-    faults: () => [{ method: 'GET', path: CONTENTS, status: 403, headers: { 'retry-after': '1' }, body: { message: ABUSE } }]
+    faults: () => [
+      {
+        method: 'GET',
+        path: CONTENTS,
+        status: 403,
+        headers: { 'retry-after': '1' },
+        body: { message: ABUSE }
+      }
+    ]
   },
   {
     name: '403 primary rate limit (x-ratelimit-remaining: 0) on the file read',
     paths: ONE,
     faults: () => [primary('GET', CONTENTS, 2)]
   },
-  { name: 'connection dropped twice on the file read', paths: ONE, faults: () => [drop('GET', CONTENTS, 2)] },
-  { name: 'connection dropped on the contents PUT', paths: ONE, faults: () => [drop('PUT', CONTENTS)] },
+  {
+    name: 'connection dropped twice on the file read',
+    paths: ONE,
+    faults: () => [drop('GET', CONTENTS, 2)]
+  },
+  {
+    name: 'connection dropped on the contents PUT',
+    paths: ONE,
+    faults: () => [drop('PUT', CONTENTS)]
+  },
   {
     name: 'slow answer (1.5 s, under the request timeout) on the file read',
     paths: ONE,
     faults: () => [{ method: 'GET', path: CONTENTS, delayMs: 1500 }]
   },
   { name: 'two files: 500 on the tree read', paths: TWO, faults: () => [status(500, 'GET', TREE)] },
-  { name: 'two files: 502 twice on a blob read', paths: TWO, faults: () => [status(502, 'GET', BLOB, 2)] },
-  { name: 'two files: 503 on the tree POST', paths: TWO, faults: () => [status(503, 'POST', TREES)] },
-  { name: 'two files: 504 on the commit POST', paths: TWO, faults: () => [status(504, 'POST', COMMITS)] },
-  { name: 'two files: 500 three times on the ref PATCH', paths: TWO, faults: () => [status(500, 'PATCH', REF, 3)] },
-  { name: 'two files: connection dropped on the ref PATCH', paths: TWO, faults: () => [drop('PATCH', REF)] },
+  {
+    name: 'two files: 502 twice on a blob read',
+    paths: TWO,
+    faults: () => [status(502, 'GET', BLOB, 2)]
+  },
+  {
+    name: 'two files: 503 on the tree POST',
+    paths: TWO,
+    faults: () => [status(503, 'POST', TREES)]
+  },
+  {
+    name: 'two files: 504 on the commit POST',
+    paths: TWO,
+    faults: () => [status(504, 'POST', COMMITS)]
+  },
+  {
+    name: 'two files: 500 three times on the ref PATCH',
+    paths: TWO,
+    faults: () => [status(500, 'PATCH', REF, 3)]
+  },
+  {
+    name: 'two files: connection dropped on the ref PATCH',
+    paths: TWO,
+    faults: () => [drop('PATCH', REF)]
+  },
   {
     name: 'two files: 429 with retry-after on the commit POST',
     paths: TWO,
-    faults: () => [{ method: 'POST', path: COMMITS, status: 429, headers: { 'retry-after': '1' }, body: { message: SECONDARY } }]
+    faults: () => [
+      {
+        method: 'POST',
+        path: COMMITS,
+        status: 429,
+        headers: { 'retry-after': '1' },
+        body: { message: SECONDARY }
+      }
+    ]
   },
   {
     name: 'two files: 403 secondary rate limit twice on the ref PATCH',
@@ -156,7 +235,13 @@ const TRANSIENT: TransientCase[] = [
       status(502, 'GET', GET_REF),
       drop('GET', BLOB),
       status(503, 'POST', TREES),
-      { method: 'PATCH', path: REF, status: 429, headers: { 'retry-after': '1' }, body: { message: SECONDARY } }
+      {
+        method: 'PATCH',
+        path: REF,
+        status: 429,
+        headers: { 'retry-after': '1' },
+        body: { message: SECONDARY }
+      }
     ]
   }
 ]
@@ -177,16 +262,23 @@ describeBuilt('transient faults: retried, the whole change lands once', () => {
     await withRepo(FILES, async double => {
       const base = history(double)[0]
       for (const fault of c.faults()) double.faults.add(fault)
-      const run = await handoff(double, { image: 'ghcr.io/acme/app', tag: '2.0.0', path: c.paths.join('\n') })
+      const run = await handoff(double, {
+        image: 'ghcr.io/acme/app',
+        tag: '2.0.0',
+        path: c.paths.join('\n')
+      })
       const result = {
         code: run.code,
         errors: errorCodes(run),
         faultsLeft: double.faults.pending(),
         tags: tagsOf(double, c.paths),
         history: history(double),
-        waitedEnough: c.waitMs ? retryGap(double, c.waitMs.method, c.waitMs.route) >= c.waitMs.atLeast : true
+        waitedEnough: c.waitMs
+          ? retryGap(double, c.waitMs.method, c.waitMs.route) >= c.waitMs.atLeast
+          : true
       }
-      if (result.code === 0 && result.faultsLeft === 0) figures.add('fault scenarios survived (change landed)')
+      if (result.code === 0 && result.faultsLeft === 0)
+        figures.add('fault scenarios survived (change landed)')
       expect(result).toEqual({
         code: 0,
         errors: [],
@@ -204,7 +296,12 @@ describeBuilt('transient faults: retried, the whole change lands once', () => {
       double.onBeforeWrite(
         event => {
           const body = event.body as { content: string; message: string }
-          event.state.commitFiles(REPO, BRANCH, { [WEB]: Buffer.from(body.content, 'base64') }, body.message)
+          event.state.commitFiles(
+            REPO,
+            BRANCH,
+            { [WEB]: Buffer.from(body.content, 'base64') },
+            body.message
+          )
           throw new Error('connection reset after the commit was made')
         },
         { times: 1 }
@@ -271,7 +368,16 @@ const PERSISTENT: PersistentCase[] = [
   {
     name: '429 on every contents PUT',
     paths: ONE,
-    faults: [{ method: 'PUT', path: CONTENTS, status: 429, times: 50, headers: { 'retry-after': '1' }, body: { message: SECONDARY } }],
+    faults: [
+      {
+        method: 'PUT',
+        path: CONTENTS,
+        status: 429,
+        times: 50,
+        headers: { 'retry-after': '1' },
+        body: { message: SECONDARY }
+      }
+    ],
     error: 'RATE_LIMITED',
     maxTries: 4,
     route: { method: 'PUT', path: CONTENTS }
@@ -315,11 +421,21 @@ describeBuilt('persistent faults: exit 1, one clear error, the branch untouched'
     await withRepo(FILES, async double => {
       const before = { history: history(double), tags: tagsOf(double, c.paths) }
       for (const fault of c.faults) double.faults.add(fault)
-      const run = await handoff(double, { image: 'ghcr.io/acme/app', tag: '2.0.0', path: c.paths.join('\n') })
+      const run = await handoff(double, {
+        image: 'ghcr.io/acme/app',
+        tag: '2.0.0',
+        path: c.paths.join('\n')
+      })
       const tries = double.log.count({ method: c.route.method, route: c.route.path })
+      const messages = errorMessages(run)
       const result = {
         code: run.code,
         errors: errorCodes(run),
+        // GitHub's answer quoted, and what to do: "… — <hint>".
+        clear:
+          messages.length === 1 &&
+          /GitHub answered|no answer from GitHub/.test(messages[0]) &&
+          messages[0].includes(' — '),
         commitSha: run.outputs['commit-sha'],
         history: history(double),
         tags: tagsOf(double, c.paths),
@@ -330,6 +446,7 @@ describeBuilt('persistent faults: exit 1, one clear error, the branch untouched'
       expect(result).toEqual({
         code: 1,
         errors: [c.error],
+        clear: true,
         commitSha: undefined,
         ...before,
         triesBounded: true

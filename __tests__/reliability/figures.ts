@@ -5,7 +5,7 @@
  * Jest run (suites run in parallel workers; the run is identified by the Jest process).
  */
 import { afterAll } from '@jest/globals'
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 
@@ -14,17 +14,36 @@ export type Counts = Record<string, number>
 const DIR = path.join(tmpdir(), 'gitops-handoff-reliability')
 
 /**
- * The Jest process: workers are its children; in-band, the test runs in it. Linux shows the
- * parent's command line in /proc; elsewhere each suite is its own run.
+ * The Jest process, by pid and start time (pids are reused): workers are its children;
+ * in-band, the test runs in it. Linux shows both in /proc; elsewhere each suite is its own run.
  */
 function runKey(): string {
-  try {
-    const parent = readFileSync(`/proc/${process.ppid}/cmdline`, 'utf8')
-    if (parent.includes('jest')) return String(process.ppid)
-  } catch {
-    // not Linux: fall through
+  for (const pid of [process.ppid, process.pid]) {
+    try {
+      const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+      // Field 22 of stat, counted after the parenthesised command name (which may hold spaces).
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      const started = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]
+      if (command.includes('jest')) return `${pid}.${started}`
+    } catch {
+      // not Linux
+    }
   }
   return String(process.pid)
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000
+
+/** Records of earlier runs older than a day are removed, so the directory does not grow. */
+function pruneOldRecords(): void {
+  for (const name of readdirSync(DIR)) {
+    const file = path.join(DIR, name)
+    try {
+      if (Date.now() - statSync(file).mtimeMs > DAY_MS) rmSync(file, { force: true })
+    } catch {
+      // removed meanwhile by another suite's worker
+    }
+  }
 }
 
 /** Lines of a figures block: one `name: value` per count, aligned. */
@@ -77,6 +96,7 @@ export function suiteFigures(suite: string): { add(name: string, amount?: number
   afterAll(() => {
     const run = runKey()
     mkdirSync(DIR, { recursive: true })
+    pruneOldRecords()
     const record: SuiteRecord = { suite, run, at: new Date().toISOString(), counts }
     const file = path.join(DIR, `${run}-${suite.replace(/[^a-z0-9-]+/gi, '_')}.json`)
     writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`)

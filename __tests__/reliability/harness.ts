@@ -48,7 +48,10 @@ export function distBuilt(): boolean {
 /** A double with `acme/deploy` holding `files` on main. */
 export async function startRepo(
   files: FileMap,
-  options: GitHubDoubleOptions & { symlinks?: Record<string, string>; submodules?: Record<string, string> } = {}
+  options: GitHubDoubleOptions & {
+    symlinks?: Record<string, string>
+    submodules?: Record<string, string>
+  } = {}
 ): Promise<GitHubDouble> {
   const { symlinks, submodules, ...doubleOptions } = options
   const double = await startGitHubDouble(doubleOptions)

@@ -122,7 +122,10 @@ const CASES: PermanentCase[] = [
         path: '/repos/{owner}/{repo}/git/trees',
         status: 422,
         times: 10,
-        body: { message: 'Validation Failed', errors: ['tree.path contains a malformed path component'] }
+        body: {
+          message: 'Validation Failed',
+          errors: ['tree.path contains a malformed path component']
+        }
       }
     ],
     error: 'VALIDATION_FAILED',
@@ -153,7 +156,8 @@ const CASES: PermanentCase[] = [
         status: 422,
         times: 10,
         body: {
-          message: 'GH006: Protected branch update failed for refs/heads/main. protected branch hook declined'
+          message:
+            'GH006: Protected branch update failed for refs/heads/main. protected branch hook declined'
         }
       }
     ],
@@ -195,12 +199,18 @@ describeBuilt('permanent errors: no retry, exit 1, one actionable error', () => 
         c.arrange?.(double)
         for (const fault of c.faults ?? []) double.faults.add(fault)
         const before = history(double)
-        const run = await handoff(double, { image: 'ghcr.io/acme/app', tag: '2.0.0', path: c.path, ...c.inputs })
+        const run = await handoff(double, {
+          image: 'ghcr.io/acme/app',
+          tag: '2.0.0',
+          path: c.path,
+          ...c.inputs
+        })
         const messages = errorMessages(run)
         const result = {
           code: run.code,
           errors: errorCodes(run),
-          actionable: messages.length === 1 && c.says.test(messages[0]) && messages[0].includes(' — '),
+          actionable:
+            messages.length === 1 && c.says.test(messages[0]) && messages[0].includes(' — '),
           repeatedRequests: repeated(double),
           branchUntouched: history(double)[0] === before[0],
           stackTrace: /\n\s+at .+:\d+:\d+/.test(run.stdout + run.stderr)

@@ -64,7 +64,9 @@ describe('rate limits the throttling plugin does not recognise (client.ts)', () 
     },
     {
       name: '403 with retry-after asking for an hour: reported at once',
-      faults: [fault({ status: 403, body: { message: ABUSE }, headers: { 'retry-after': '3600' } })],
+      faults: [
+        fault({ status: 403, body: { message: ABUSE }, headers: { 'retry-after': '3600' } })
+      ],
       expected: { requests: 1, result: 'RATE_LIMITED', waitedEnough: true },
       minElapsedMs: 0
     },
@@ -108,7 +110,11 @@ describe('rate limits the throttling plugin does not recognise (client.ts)', () 
       error: httpError(403, ABUSE, { 'retry-after': '7' }),
       expected: 7
     },
-    { name: '429 with retry-after', error: httpError(429, 'x', { 'retry-after': ' 2 ' }), expected: 2 },
+    {
+      name: '429 with retry-after',
+      error: httpError(429, 'x', { 'retry-after': ' 2 ' }),
+      expected: 2
+    },
     { name: 'bare 429', error: httpError(429, 'x', {}), expected: 60 },
     {
       name: '429 with an HTTP-date retry-after',
@@ -182,9 +188,15 @@ describe('the exact token is masked in errors (client.ts)', () => {
   it.each([
     {
       name: 'message, nested answer body and cause',
-      error: Object.assign(new Error(`failed with ${OPAQUE}`, { cause: new Error(`because ${OPAQUE}`) }), {
-        response: { status: 500, data: { message: `m ${OPAQUE}`, errors: [{ deep: [`x${OPAQUE}x`] }], n: 1 } }
-      }),
+      error: Object.assign(
+        new Error(`failed with ${OPAQUE}`, { cause: new Error(`because ${OPAQUE}`) }),
+        {
+          response: {
+            status: 500,
+            data: { message: `m ${OPAQUE}`, errors: [{ deep: [`x${OPAQUE}x`] }], n: 1 }
+          }
+        }
+      ),
       expected: {
         message: 'failed with ***',
         cause: 'because ***',

@@ -43,7 +43,12 @@ const ECHOES: Echo[] = [
   {
     name: '401 whose message quotes the token',
     faults: token => [
-      { method: 'GET', path: CONTENTS, status: 401, body: { message: `Bad credentials: token ${token} is not valid` } }
+      {
+        method: 'GET',
+        path: CONTENTS,
+        status: 401,
+        body: { message: `Bad credentials: token ${token} is not valid` }
+      }
     ],
     code: 1
   },
@@ -70,14 +75,18 @@ const ECHOES: Echo[] = [
         path: CONTENTS,
         status: 502,
         times: 10,
-        body: { message: `Bad gateway for GET with headers {"authorization":"token ${token}"} and ${token}` }
+        body: {
+          message: `Bad gateway for GET with headers {"authorization":"token ${token}"} and ${token}`
+        }
       }
     ],
     code: 1
   },
   {
     name: 'transient 503 quoting the token, then success',
-    faults: token => [{ method: 'PUT', path: CONTENTS, status: 503, body: { message: `retry ${token}` } }],
+    faults: token => [
+      { method: 'PUT', path: CONTENTS, status: 503, body: { message: `retry ${token}` } }
+    ],
     code: 0
   },
   {
@@ -87,7 +96,9 @@ const ECHOES: Echo[] = [
         method: 'PUT',
         path: CONTENTS,
         status: 403,
-        body: { message: `Resource not accessible by integration (https://x-access-token:${token}@github.com)` }
+        body: {
+          message: `Resource not accessible by integration (https://x-access-token:${token}@github.com)`
+        }
       }
     ],
     code: 1
@@ -114,10 +125,17 @@ describeBuilt('the token never shows', () => {
   it.concurrent.each(CASES)('$name', async c => {
     await withRepo(FILES, async double => {
       for (const fault of c.faults(c.token)) double.faults.add(fault)
-      const run = await handoff(double, { image: 'ghcr.io/acme/app', tag: '2.0.0', path: WEB, token: c.token })
+      const run = await handoff(double, {
+        image: 'ghcr.io/acme/app',
+        tag: '2.0.0',
+        path: WEB,
+        token: c.token
+      })
       const result = {
         code: run.code,
-        masked: run.commands.some(command => command.command === 'add-mask' && command.message === c.token),
+        masked: run.commands.some(
+          command => command.command === 'add-mask' && command.message === c.token
+        ),
         sightings: sightings(run, c.token),
         errors: errorCodes(run).length
       }

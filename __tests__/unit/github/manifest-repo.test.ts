@@ -350,21 +350,41 @@ describe('commits of several files', () => {
     })
   })
 
-  it('work from a head read earlier by another adapter instance (base tree fetched once)', async () => {
-    const snapshot = await repo.read(['apps/jobs/values.yaml', 'apps/cron/values.yaml'], 'main')
-    const fresh = new GitHubManifestRepo(h.octokit, REPO, h.log)
-    h.double.log.clear()
-    const changes = bump(snapshot)
-    const result = await fresh.commitFiles(changes, {
-      branch: 'main',
-      expectedHead: snapshot.head,
-      message: 'm'
-    })
-    expect({ moved: result.moved, requests: requests(h.double) }).toEqual({
-      moved: false,
-      requests: ['GET /repos/{owner}/{repo}/git/commits/{commit_sha}', ...WRITE]
-    })
-  })
+  it.each([
+    {
+      name: 'changes carry their modes: the base tree is fetched once',
+      withModes: true,
+      reads: ['GET /repos/{owner}/{repo}/git/commits/{commit_sha}']
+    },
+    {
+      name: 'changes without modes: the parent tree tells them (executable bits survive)',
+      withModes: false,
+      reads: [
+        'GET /repos/{owner}/{repo}/git/commits/{commit_sha}',
+        'GET /repos/{owner}/{repo}/git/trees/{tree_sha}'
+      ]
+    }
+  ])(
+    'work from a head read earlier by another adapter instance: $name',
+    async ({ withModes, reads }) => {
+      const snapshot = await repo.read(['apps/jobs/values.yaml', 'apps/cron/values.yaml'], 'main')
+      const fresh = new GitHubManifestRepo(h.octokit, REPO, h.log)
+      h.double.log.clear()
+      const modes = new Map(snapshot.files.map(file => [file.path, file.mode]))
+      const changes = bump(snapshot).map(change =>
+        withModes ? { ...change, mode: modes.get(change.path) } : change
+      )
+      const result = await fresh.commitFiles(changes, {
+        branch: 'main',
+        expectedHead: snapshot.head,
+        message: 'm'
+      })
+      expect({ moved: result.moved, requests: requests(h.double) }).toEqual({
+        moved: false,
+        requests: [...reads, ...WRITE]
+      })
+    }
+  )
 })
 
 describe('listing and branches', () => {
