@@ -3,6 +3,7 @@
 // `npm run docs` rewrites the blocks between the markers; CI fails when the README drifts.
 import { readFileSync, writeFileSync } from 'node:fs'
 import { parse } from 'yaml'
+import * as prettier from 'prettier'
 
 const root = new URL('..', import.meta.url)
 const action = parse(readFileSync(new URL('action.yml', root), 'utf8'))
@@ -42,4 +43,7 @@ function replaceBlock(text, marker, content) {
 }
 
 const next = replaceBlock(replaceBlock(readme, 'inputs', inputsTable()), 'outputs', outputsTable())
-if (next !== readme) writeFileSync(readmeUrl, next)
+// Formatted as `npm run format` would, so the format check and the drift check agree.
+const options = await prettier.resolveConfig(readmeUrl)
+const formatted = await prettier.format(next, { ...options, filepath: readmeUrl.pathname })
+if (formatted !== readme) writeFileSync(readmeUrl, formatted)

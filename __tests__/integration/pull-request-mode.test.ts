@@ -650,27 +650,30 @@ describe('pull-request mode through dist/index.js', () => {
       inputs: { 'pr-branch': 'main', branch: 'staging' },
       which: 'default'
     }
-  ])('pr-branch equal to $name is refused before anything is written', async ({ inputs, which }) => {
-    await withDouble(async double => {
-      const base = double.state.createRepo(DEPLOY, { files: FILES })
-      double.state.createBranch(DEPLOY, 'staging')
-      const run = await handoff(double, { ...PR, tag: '1.4.0', ...inputs })
-      const seen = observe(double, run, 0, base)
-      expect({
-        code: seen.code,
-        errors: seen.errors,
-        writes: seen.writes,
-        target: seen.target
-      }).toEqual({
-        code: 1,
-        errors: [
-          `Input "pr-branch": "main" is the ${which} branch — The PR branch belongs to the action and is reset on every run; choose a branch of its own, or leave pr-branch empty.`
-        ],
-        writes: [],
-        target: { head: '<target>', files: FILES }
+  ])(
+    'pr-branch equal to $name is refused before anything is written',
+    async ({ inputs, which }) => {
+      await withDouble(async double => {
+        const base = double.state.createRepo(DEPLOY, { files: FILES })
+        double.state.createBranch(DEPLOY, 'staging')
+        const run = await handoff(double, { ...PR, tag: '1.4.0', ...inputs })
+        const seen = observe(double, run, 0, base)
+        expect({
+          code: seen.code,
+          errors: seen.errors,
+          writes: seen.writes,
+          target: seen.target
+        }).toEqual({
+          code: 1,
+          errors: [
+            `Input "pr-branch": "main" is the ${which} branch — The PR branch belongs to the action and is reset on every run; choose a branch of its own, or leave pr-branch empty.`
+          ],
+          writes: [],
+          target: { head: '<target>', files: FILES }
+        })
       })
-    })
-  })
+    }
+  )
 
   // A single-file read goes through the contents API, which reports no file mode: the PR
   // commit learns it from the parent's tree so the executable bit survives.

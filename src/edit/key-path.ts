@@ -255,7 +255,7 @@ function missing(
   return { ok: false, kind, consumed, path: place.path, offset: place.offset, problem, map }
 }
 
-function joinPath(path: string, name: string): string {
+export function joinPath(path: string, name: string): string {
   return path === '' ? name : `${path}.${name}`
 }
 

@@ -49,10 +49,14 @@ export function isNewerSemver(next: string, current: string): boolean | HandoffE
   const b = parseSemver(current)
   const bad = !a ? next : !b ? current : undefined
   if (bad !== undefined || !a || !b) {
-    return new HandoffError('INVALID_INPUT', `Input "only-newer": tag ${quote(bad ?? '')} is not a semantic version`, {
-      input: Inputs.OnlyNewer,
-      hint: 'only-newer: semver compares tags like 1.4.2 or v1.4.2-rc.1; use only-newer: git for commit-SHA tags, or false.'
-    })
+    return new HandoffError(
+      'INVALID_INPUT',
+      `Input "only-newer": tag ${quote(bad ?? '')} is not a semantic version`,
+      {
+        input: Inputs.OnlyNewer,
+        hint: 'only-newer: semver compares tags like 1.4.2 or v1.4.2-rc.1; use only-newer: git for commit-SHA tags, or false.'
+      }
+    )
   }
   return compareSemver(a, b) > 0
 }

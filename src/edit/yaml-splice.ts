@@ -3,14 +3,7 @@
  * scalar to change, and splice new text into exactly that range. Documents are never
  * re-serialised, so comments, quoting, anchors, CRLF, BOM and the final newline survive.
  */
-import {
-  LineCounter,
-  parse,
-  parseAllDocuments,
-  Scalar,
-  type Document,
-  type YAMLError
-} from 'yaml'
+import { LineCounter, parse, parseAllDocuments, Scalar, type Document, type YAMLError } from 'yaml'
 import { HandoffError } from '../errors.js'
 
 export interface ParsedYaml {
@@ -43,7 +36,10 @@ export function parseYaml(text: string): ParseOutcome {
     documents = Array.isArray(parsed) ? parsed : []
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error)
-    return { ok: false, error: new HandoffError('PARSE_ERROR', `YAML could not be parsed: ${reason}`) }
+    return {
+      ok: false,
+      error: new HandoffError('PARSE_ERROR', `YAML could not be parsed: ${reason}`)
+    }
   }
   for (const document of documents) {
     const first = document.errors[0]
@@ -55,11 +51,15 @@ export function parseYaml(text: string): ParseOutcome {
 function yamlError(error: YAMLError, lines: LineCounter): HandoffError {
   const { line, col } = lines.linePos(error.pos[0])
   const reason = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')
-  return new HandoffError('PARSE_ERROR', `YAML syntax error at line ${line}, column ${col}: ${reason}`, {
-    line,
-    column: col,
-    hint: 'Fix the YAML syntax of the file (check indentation, quotes and brackets), then rerun.'
-  })
+  return new HandoffError(
+    'PARSE_ERROR',
+    `YAML syntax error at line ${line}, column ${col}: ${reason}`,
+    {
+      line,
+      column: col,
+      hint: 'Fix the YAML syntax of the file (check indentation, quotes and brackets), then rerun.'
+    }
+  )
 }
 
 /** 1-based line and column of an offset. */
@@ -108,9 +108,13 @@ export function renderLike(node: Scalar, value: string): string | HandoffError {
       return singleQuoted(value)
     case Scalar.BLOCK_FOLDED:
     case Scalar.BLOCK_LITERAL:
-      return new HandoffError('UNSUPPORTED_FILE', `The value is a block scalar; cannot edit it in place`, {
-        hint: 'Write the image value as a plain or quoted scalar.'
-      })
+      return new HandoffError(
+        'UNSUPPORTED_FILE',
+        `The value is a block scalar; cannot edit it in place`,
+        {
+          hint: 'Write the image value as a plain or quoted scalar.'
+        }
+      )
     default:
       return renderPlain(value)
   }

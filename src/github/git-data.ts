@@ -80,7 +80,10 @@ export class GitData {
   private async learnModes(changes: readonly FileChange[], parent: string): Promise<void> {
     const unknown = changes.filter(c => c.mode === undefined && c.previousSha && !this.knownMode(c))
     if (unknown.length === 0) return
-    const { entries } = await this.entriesAt(parent, unknown.map(c => c.path))
+    const { entries } = await this.entriesAt(
+      parent,
+      unknown.map(c => c.path)
+    )
     for (const change of unknown) {
       const entry = entries.get(change.path)
       if (entry && (entry.mode === MODE.file || entry.mode === MODE.executable)) {

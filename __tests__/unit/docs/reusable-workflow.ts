@@ -3,7 +3,13 @@
  * the same order with the same descriptions, defaults and required flags (secrets instead of
  * the two token inputs), every input handed to the action, every output mapped back.
  */
-import { isBooleanInput, isMap, isOwnAction, type ActionSpec, type ReusableSpec } from './workflow-lint.js'
+import {
+  isBooleanInput,
+  isMap,
+  isOwnAction,
+  type ActionSpec,
+  type ReusableSpec
+} from './workflow-lint.js'
 
 /** Inputs the action takes that the workflow receives as secrets instead. */
 export const SECRET_INPUTS = ['token', 'argocd-token'] as const

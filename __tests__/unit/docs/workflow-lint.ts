@@ -164,10 +164,7 @@ export function checkActionStep(where: string, step: YamlMap, action: ActionSpec
     if (choices && !choices.includes(text)) {
       problems.push(`${where}: input "${name}" is "${text}"; valid: ${choices.join(', ')}`)
     }
-    if (
-      isBooleanInput(name, spec.default) &&
-      !BOOLEAN_TEXT.includes(text.toLowerCase())
-    ) {
+    if (isBooleanInput(name, spec.default) && !BOOLEAN_TEXT.includes(text.toLowerCase())) {
       problems.push(`${where}: input "${name}" is "${text}"; it is a boolean (true or false)`)
     }
     if (/(^|[^\w])(ghp_|ghs_|gho_|github_pat_)\w+/.test(text)) {
