@@ -415,7 +415,7 @@ describe('repository and API errors: exit 1, one actionable error, nothing lands
         {
           title: 'gitops-handoff PERMISSION_DENIED',
           message:
-            /GitHub answered 403 "Resource protected by organization SAML enforcement\..*"\. — The token may not do this in acme\/deploy/
+            /GitHub answered 403 "Resource protected by organization SAML enforcement\..*"\. — The organization that owns acme\/deploy enforces SAML single sign-on/
         }
       ],
       requests: [`403 GET /repos/acme/deploy/contents/${K}`]

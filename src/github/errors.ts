@@ -43,6 +43,8 @@ const ABUSE = /abuse detection/i
 
 const PR_NOT_PERMITTED = /not permitted to create or approve pull requests/i
 
+const SAML = /SAML enforcement|single sign-on|SSO/
+
 const textOf = (answer: Answer) => [answer.message, ...answer.details].join('\n')
 
 const RULES: readonly Rule[] = [
@@ -83,6 +85,12 @@ const RULES: readonly Rule[] = [
     when: answer => [403, 409, 422].includes(answer.status ?? 0) && PROTECTION.test(textOf(answer)),
     hint: (_answer, context) =>
       `${context.branch ? `Branch ${quote(context.branch)}` : 'The branch'} of ${context.repo} is protected by a branch protection rule or ruleset (pull requests, reviews or status checks required). Use \`mode: pull-request\`, or add the GitHub App or the token's user to the rule's bypass list.`
+  },
+  {
+    code: 'PERMISSION_DENIED',
+    when: answer => answer.status === 403 && SAML.test(textOf(answer)),
+    hint: (_answer, context) =>
+      `The organization that owns ${context.repo} enforces SAML single sign-on, and this token is not authorized for it. Authorize the personal access token for the organization (Settings → Developer settings → the token → Configure SSO), or use a GitHub App token.`
   },
   {
     code: 'PERMISSION_DENIED',

@@ -73,6 +73,16 @@ describe('classify', () => {
       ]
     },
     {
+      name: '403 SAML single sign-on not authorized for the token',
+      error: githubError(403, {
+        message:
+          'Resource protected by organization SAML enforcement. You must grant your Personal Access token access to this organization.'
+      }),
+      code: 'PERMISSION_DENIED',
+      message: `Could not update the file (${WHERE}): GitHub answered 403 "Resource protected by organization SAML enforcement. You must grant your Personal Access token access to this organization.".`,
+      hint: ['SAML single sign-on', 'Configure SSO', 'GitHub App token']
+    },
+    {
       name: '403 fine-grained PAT without permission',
       error: githubError(403, { message: 'Resource not accessible by personal access token' }),
       code: 'PERMISSION_DENIED',
