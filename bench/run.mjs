@@ -190,8 +190,9 @@ async function measureAll(ctx) {
   }
   const cold = await coldStart(ctx)
   const bundleBytes = statSync(ctx.entry).size
-  const loadedBytes =
-    bundleBytes + statSync(join(dirname(ctx.entry), 'sourcemap-register.cjs')).size
+  // Builds with --source-map-register load this file too; the minified build does not.
+  const register = join(dirname(ctx.entry), 'sourcemap-register.cjs')
+  const loadedBytes = bundleBytes + (existsSync(register) ? statSync(register).size : 0)
   const coldStartResult = {
     ...cold,
     bundleBytes,
