@@ -311,7 +311,7 @@ describe('repository and API errors: exit 1, one actionable error, nothing lands
           line: '4',
           col: '1',
           message:
-            /^apps\/api\/values\.yaml:4:1: YAML syntax error at line 4, column 1: .* — Fix the YAML syntax/
+            /^apps\/api\/values\.yaml: YAML syntax error at line 4, column 1: .* — Fix the YAML syntax/
         },
         {
           title: 'gitops-handoff PARSE_ERROR',
@@ -319,7 +319,7 @@ describe('repository and API errors: exit 1, one actionable error, nothing lands
           line: '4',
           col: '1',
           message:
-            /^apps\/api\/broken\.yaml:4:1: YAML syntax error at line 4, column 1: .* — Fix the YAML syntax/
+            /^apps\/api\/broken\.yaml: YAML syntax error at line 4, column 1: .* — Fix the YAML syntax/
         }
       ],
       requests: [

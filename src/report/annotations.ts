@@ -13,9 +13,11 @@ export interface ErrorLine {
 }
 
 export function errorLine(error: HandoffError): ErrorLine {
-  const where = error.file
-    ? `${error.file}${error.line ? `:${error.line}${error.column ? `:${error.column}` : ''}` : ''}: `
-    : ''
+  // The position goes into the prefix unless the message already says it.
+  const saysLine = error.line !== undefined && error.message.includes(`line ${error.line}`)
+  const position =
+    error.line && !saysLine ? `:${error.line}${error.column ? `:${error.column}` : ''}` : ''
+  const where = error.file ? `${error.file}${position}: ` : ''
   const hint = error.hint ? ` — ${error.hint}` : ''
   return {
     title: `gitops-handoff ${error.code}`,
