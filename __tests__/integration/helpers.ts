@@ -8,6 +8,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { startGitHubDouble, type GitHubDouble, type LogEntry } from '../support/github-double.mjs'
 import { REPO_ROOT, runAction, type RunActionResult } from '../support/run-action.js'
+import { sharedPath } from '../support/shared-fixtures.js'
 
 /** A GitHub App installation token, as GITHUB_TOKEN is (commits it writes are verified). */
 export const TOKEN = 'ghs_16C7e42F292c6912E7710c838347Ae178B4a'
@@ -15,7 +16,7 @@ export const DEPLOY = 'acme/deploy'
 export const FIXED_NOW = new Date('2025-06-02T10:00:00Z')
 
 const DIST = path.join(REPO_ROOT, 'dist/index.js')
-const CORPUS = path.resolve(REPO_ROOT, '../shared/corpus')
+const CORPUS = sharedPath('corpus')
 
 export function distBuilt(): boolean {
   return fs.existsSync(DIST)

@@ -12,16 +12,15 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from '@jest/globals'
+import { reportMissingShared, sharedPath } from '../../support/shared-fixtures.js'
 import { diffArrays } from 'diff'
 import { detectFormat } from '../../../src/edit/detect-format.js'
 import { planEdits, type PlanOptions } from '../../../src/edit/plan.js'
 import type { ValueEdit } from '../../../src/edit/types.js'
 import { splitLoose, tryParseReference } from '../../../src/image/reference.js'
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
-const corpusDir = path.resolve(repoRoot, '../shared/corpus')
+const corpusDir = sharedPath('corpus')
 const haveCorpus = fs.existsSync(path.join(corpusDir, 'INDEX.tsv'))
 
 const NEW_TAG = 'corpus-new-tag'
@@ -295,13 +294,8 @@ describe('corpus', () => {
       const ids = new Set(cases.flatMap(c => [c.row.file, `${c.row.file} :: ${c.target.image}`]))
       expect(Object.keys(EXCEPTIONS).filter(id => !ids.has(id))).toEqual([])
     })
-  } else if (process.env.CI === 'true') {
-    it('is present (required in CI)', () => {
-      throw new Error(`missing ${corpusDir}`)
-    })
   } else {
-    console.log(`skipping the corpus: ${corpusDir} not found`)
-    it.skip('is present', () => undefined)
+    reportMissingShared('the corpus', corpusDir)
   }
 })
 

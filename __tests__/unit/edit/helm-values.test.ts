@@ -6,14 +6,13 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from '@jest/globals'
+import { reportMissingShared, sharedPath } from '../../support/shared-fixtures.js'
 import { diffArrays } from 'diff'
 import { editHelmValues, readHelmValues } from '../../../src/edit/helm-values.js'
 import type { EditOptions, EditResult, ImageUpdate, ReadResult } from '../../../src/edit/types.js'
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
-const corpusDir = path.resolve(repoRoot, '../shared/corpus/helm-values')
+const corpusDir = sharedPath('corpus', 'helm-values')
 const haveCorpus = fs.existsSync(corpusDir)
 
 const DIGEST = `sha256:${'a'.repeat(64)}`
@@ -296,12 +295,7 @@ const corpusCases: CorpusCase[] = [
 
 describe('editHelmValues on the corpus', () => {
   if (!haveCorpus) {
-    if (process.env.CI === 'true') {
-      it('has the corpus (required in CI)', () => expect(corpusDir).toBe('present'))
-    } else {
-      console.log(`skipping helm corpus cases: ${corpusDir} not found`)
-      it.skip('has the corpus', () => undefined)
-    }
+    reportMissingShared('the helm values corpus', corpusDir)
     return
   }
   it.each(corpusCases)('$name', ({ file, updates, options, expected }) => {

@@ -18,9 +18,8 @@
  * each is asserted to still differ, so the list cannot go stale.
  */
 import fs from 'node:fs'
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from '@jest/globals'
+import { reportMissingShared, sharedPath } from '../../support/shared-fixtures.js'
 import { diffArrays } from 'diff'
 import { parse, parseAllDocuments } from 'yaml'
 import {
@@ -33,8 +32,7 @@ import { keyNotFound, parseKeyPath, resolveKey } from '../../../src/edit/key-pat
 import { isSafePlain, parseYaml } from '../../../src/edit/yaml-splice.js'
 import { HandoffError } from '../../../src/errors.js'
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
-const casesFile = path.resolve(repoRoot, '../shared/conformance/image-updater-cases.json')
+const casesFile = sharedPath('conformance', 'image-updater-cases.json')
 const haveShared = fs.existsSync(casesFile)
 
 interface Case {
@@ -203,13 +201,8 @@ describe('argocd-image-updater conformance cases', () => {
         staleExceptions: Object.keys(EXCEPTIONS).filter(id => !ids.has(id))
       }).toEqual({ kinds: [...KINDS].sort(), staleExceptions: [] })
     })
-  } else if (process.env.CI === 'true') {
-    it('are present (required in CI)', () => {
-      expect(casesFile).toBe('present')
-    })
   } else {
-    console.log(`skipping image-updater conformance: ${casesFile} not found`)
-    it.skip('are present', () => undefined)
+    reportMissingShared('image-updater conformance cases', casesFile)
   }
 
   it.each(

@@ -7,8 +7,8 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from '@jest/globals'
+import { reportMissingShared, sharedPath } from '../../support/shared-fixtures.js'
 import { HandoffError } from '../../../src/errors.js'
 import { kustomizeNameMatches } from '../../../src/image/kustomize-match.js'
 import {
@@ -36,8 +36,7 @@ import {
   type ImageReference
 } from '../../../src/image/reference.js'
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
-const conformanceDir = path.resolve(repoRoot, '../shared/conformance')
+const conformanceDir = sharedPath('conformance')
 const haveShared = fs.existsSync(conformanceDir)
 
 interface ReferenceCase {
@@ -212,13 +211,8 @@ describe('conformance fixtures', () => {
         kustomize: true
       })
     })
-  } else if (process.env.CI === 'true') {
-    it('are present (required in CI)', () => {
-      throw new Error(`missing ${conformanceDir}`)
-    })
   } else {
-    console.log(`skipping conformance cases: ${conformanceDir} not found`)
-    it.skip('are present', () => undefined)
+    reportMissingShared('reference conformance cases', conformanceDir)
   }
 })
 
