@@ -205,13 +205,16 @@ describe('argocd-image-updater conformance cases', () => {
     reportMissingShared('image-updater conformance cases', casesFile)
   }
 
-  it.each(
-    ours.map(c => ({ c, title: EXCEPTIONS[c.id] ? `${c.id} (exception: still differs)` : c.id }))
-  )('$title', ({ c }) => {
-    const actual = run[c.kind](c)
-    if (EXCEPTIONS[c.id]) expect(actual).not.toEqual(expectedOf(c))
-    else expect(actual).toEqual(expectedOf(c))
-  })
+  // Jest refuses an empty table: without the fixtures the cases are simply absent.
+  if (ours.length > 0) {
+    it.each(
+      ours.map(c => ({ c, title: EXCEPTIONS[c.id] ? `${c.id} (exception: still differs)` : c.id }))
+    )('$title', ({ c }) => {
+      const actual = run[c.kind](c)
+      if (EXCEPTIONS[c.id]) expect(actual).not.toEqual(expectedOf(c))
+      else expect(actual).toEqual(expectedOf(c))
+    })
+  }
 })
 
 describe('safe-plain-scalar differences are in the safe direction only', () => {
