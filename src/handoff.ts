@@ -24,6 +24,8 @@ export interface HandoffDeps {
   readonly log: Logger
   readonly sleep: (ms: number) => Promise<void>
   readonly random: () => number
+  /** Milliseconds from a fixed point (Date.now). */
+  readonly now: () => number
 }
 
 export async function runHandoff(settings: Settings, deps: HandoffDeps): Promise<Result> {
@@ -51,7 +53,7 @@ export async function runHandoff(settings: Settings, deps: HandoffDeps): Promise
   const result =
     settings.mode === 'pull-request'
       ? await publishPullRequest({ ...base, pulls: deps.pulls, refs: deps.refs })
-      : await publishCommit({ ...base, sleep: deps.sleep, random: deps.random })
+      : await publishCommit({ ...base, sleep: deps.sleep, random: deps.random, now: deps.now })
   return { ...result, skipped }
 }
 

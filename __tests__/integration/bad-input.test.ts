@@ -322,13 +322,7 @@ describe('repository and API errors: exit 1, one actionable error, nothing lands
             /^apps\/api\/broken\.yaml: YAML syntax error at line 4, column 1: .* — Fix the YAML syntax/
         }
       ],
-      requests: [
-        '200 GET /repos/acme/deploy/git/ref/heads/main',
-        '200 GET /repos/acme/deploy/git/trees/<sha>',
-        '200 GET /repos/acme/deploy/git/blobs/<sha>',
-        '200 GET /repos/acme/deploy/git/blobs/<sha>',
-        '200 GET /repos/acme/deploy/git/blobs/<sha>'
-      ]
+      requests: ['200 POST /graphql']
     },
     {
       name: 'only-newer: git when the file holds a tag that is no commit SHA',

@@ -271,9 +271,9 @@ const SCENARIOS: Scenario[] = [
     ]
   },
   {
-    // N files with `branch` given: ref GET, recursive tree GET, N blob GETs, tree POST,
-    // commit POST, ref PATCH = N + 5 (src/github/manifest-repo.ts explains the extra read).
-    name: 'two paths → one atomic commit through the git data API (N + 5 requests)',
+    // N files with `branch` given: one GraphQL read (head, tree, modes, texts), tree POST,
+    // commit POST, ref PATCH = 4 (src/github/manifest-repo.ts has the budget).
+    name: 'two paths → one atomic commit through the git data API (4 requests)',
     inputs: { ...API, path: `${DEV}\ncharts/api/values-staging.yaml`, key: '', branch: 'main' },
     edits: [
       [DEV, 'newTag: "1.3.0"', 'newTag: "1.4.0"'],
@@ -284,10 +284,7 @@ const SCENARIOS: Scenario[] = [
     previous: '1.3.0',
     changedFiles: `${DEV}\ncharts/api/values-staging.yaml`,
     requests: [
-      'GET /repos/acme/deploy/git/ref/heads/main',
-      'GET /repos/acme/deploy/git/trees/<base>',
-      'GET /repos/acme/deploy/git/blobs/<blob>',
-      'GET /repos/acme/deploy/git/blobs/<blob>',
+      'POST /graphql',
       'POST /repos/acme/deploy/git/trees',
       'POST /repos/acme/deploy/git/commits',
       'PATCH /repos/acme/deploy/git/refs/heads/main'
@@ -316,11 +313,7 @@ const SCENARIOS: Scenario[] = [
       .join('\n'),
     requests: [
       'GET /repos/acme/deploy/git/trees/main',
-      'GET /repos/acme/deploy/git/ref/heads/main',
-      'GET /repos/acme/deploy/git/trees/<base>',
-      'GET /repos/acme/deploy/git/blobs/<blob>',
-      'GET /repos/acme/deploy/git/blobs/<blob>',
-      'GET /repos/acme/deploy/git/blobs/<blob>',
+      'POST /graphql',
       'POST /repos/acme/deploy/git/trees',
       'POST /repos/acme/deploy/git/commits',
       'PATCH /repos/acme/deploy/git/refs/heads/main'
@@ -506,12 +499,7 @@ describe('commit mode through dist/index.js', () => {
         },
         files: FILES,
         commits: [],
-        requests: [
-          'GET /repos/acme/deploy/git/ref/heads/main',
-          'GET /repos/acme/deploy/git/trees/<base>',
-          'GET /repos/acme/deploy/git/blobs/<blob>',
-          'GET /repos/acme/deploy/git/blobs/<blob>'
-        ],
+        requests: ['POST /graphql'],
         table: [
           row(DEV, 8, 'ghcr.io/acme/api', '1.3.0', '1.4.0'),
           row('apps/api/IMAGE_TAG', 1, 'ghcr.io/acme/api', '1.3.0', '1.4.0')

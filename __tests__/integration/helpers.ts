@@ -6,7 +6,12 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { startGitHubDouble, type GitHubDouble, type LogEntry } from '../support/github-double.mjs'
+import {
+  isGraphQLQuery,
+  startGitHubDouble,
+  type GitHubDouble,
+  type LogEntry
+} from '../support/github-double.mjs'
 import { REPO_ROOT, runAction, type RunActionResult } from '../support/run-action.js'
 import { sharedPath } from '../support/shared-fixtures.js'
 
@@ -90,7 +95,9 @@ export function requestsSince(double: GitHubDouble, from = 0): string[] {
 
 /** Write requests (not GET/HEAD) after `from`. */
 export function writesSince(double: GitHubDouble, from = 0): LogEntry[] {
-  return double.log.entries.slice(from).filter(e => e.method !== 'GET' && e.method !== 'HEAD')
+  return double.log.entries
+    .slice(from)
+    .filter(e => e.method !== 'GET' && e.method !== 'HEAD' && !isGraphQLQuery(e))
 }
 
 /** Keys of write request bodies that name who made a commit (there must be none: GitHub signs). */

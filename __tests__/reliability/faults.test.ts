@@ -49,6 +49,14 @@ const BLOB = '/repos/{owner}/{repo}/git/blobs/{file_sha}'
 const COMMITS = '/repos/{owner}/{repo}/git/commits'
 const REF = '/repos/{owner}/{repo}/git/refs/{ref}'
 const GET_REF = '/repos/{owner}/{repo}/git/ref/{ref}'
+const GRAPHQL = '/graphql'
+/** An older GHES schema without `Commit.file`: the read goes through REST instead. */
+const NO_FILE_FIELD: FaultSpec = {
+  method: 'POST',
+  path: GRAPHQL,
+  status: 200,
+  body: { errors: [{ message: "Field 'file' doesn't exist on type 'Commit'" }] }
+}
 
 const SECONDARY =
   'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID.'
@@ -184,11 +192,25 @@ const TRANSIENT: TransientCase[] = [
     paths: ONE,
     faults: () => [{ method: 'GET', path: CONTENTS, delayMs: 1500 }]
   },
-  { name: 'two files: 500 on the tree read', paths: TWO, faults: () => [status(500, 'GET', TREE)] },
   {
-    name: 'two files: 502 twice on a blob read',
+    name: 'two files: 500 on the GraphQL read',
     paths: TWO,
-    faults: () => [status(502, 'GET', BLOB, 2)]
+    faults: () => [status(500, 'POST', GRAPHQL)]
+  },
+  {
+    name: 'two files: 502 twice on the GraphQL read',
+    paths: TWO,
+    faults: () => [status(502, 'POST', GRAPHQL, 2)]
+  },
+  {
+    name: 'two files, GraphQL refused (REST read): 500 on the tree read',
+    paths: TWO,
+    faults: () => [NO_FILE_FIELD, status(500, 'GET', TREE)]
+  },
+  {
+    name: 'two files, GraphQL refused (REST read): 502 twice on a blob read',
+    paths: TWO,
+    faults: () => [NO_FILE_FIELD, status(502, 'GET', BLOB, 2)]
   },
   {
     name: 'two files: 503 on the tree POST',
@@ -229,11 +251,21 @@ const TRANSIENT: TransientCase[] = [
     faults: () => [secondary('PATCH', REF, { 'retry-after': '1' }, 2)]
   },
   {
-    name: 'mixed: 502 on the ref read, drop on a blob, 503 on the tree POST, 429 on the ref PATCH',
+    name: 'mixed, GraphQL refused: 502 on the ref read, drop on a blob, 503 on the tree POST',
     paths: TWO,
     faults: () => [
+      NO_FILE_FIELD,
       status(502, 'GET', GET_REF),
       drop('GET', BLOB),
+      status(503, 'POST', TREES)
+    ]
+  },
+  {
+    name: 'mixed: 502 on the GraphQL read, then a drop on it, 503 on the tree POST, 429 on the ref PATCH',
+    paths: TWO,
+    faults: () => [
+      status(502, 'POST', GRAPHQL),
+      drop('POST', GRAPHQL),
       status(503, 'POST', TREES),
       {
         method: 'PATCH',

@@ -6,12 +6,13 @@
  * - one file: contents GET + contents PUT = 2 (a file over 1 MB adds a blob GET). The
  *   contents API does not return the branch head, so that snapshot's `head` is '' and the
  *   write relies on the blob SHA precondition alone.
- * - N files: ref GET + recursive tree GET + N blob GETs, then tree POST + commit POST + ref
- *   PATCH = N + 5. The read needs the head commit (parent of the new commit) and its tree
- *   (base tree, modes, symlink/submodule detection); no single REST answer carries both the
- *   commit SHA and the tree listing, and N + 4 would mean giving up the file modes (contents
- *   API per file, no tree read) or trusting a tree read by branch name to belong to a commit
- *   resolved separately, which is a race. A non-UTF-8 file adds one blob POST.
+ * - N files: one GraphQL query (head commit, its tree, each path's mode, blob SHA and text, at
+ *   one commit; another per 50 paths more), then tree POST + commit POST + ref PATCH = 4.
+ *   A text GraphQL cannot vouch for (it does not hash to the blob SHA: BOM, non-UTF-8,
+ *   truncated) adds a blob GET for that file. When GraphQL refuses the query (older GHES,
+ *   token), REST reads the same snapshot: ref GET + recursive tree GET + N blob GETs = N + 5.
+ *   No single REST answer carries both the commit SHA and the tree listing. A non-UTF-8 file
+ *   adds one blob POST.
  */
 import type {
   CommitRequest,
@@ -35,6 +36,7 @@ import {
   type TreeEntry
 } from './git-data.js'
 import { mapBounded } from './bounded.js'
+import { querySnapshot, type QueriedEntry, type QueriedSnapshot } from './snapshot-query.js'
 
 /** A refused write that means "someone else moved the file or branch": re-read and re-plan. */
 const MOVED = /does not match|expected to be at|not a fast.forward/i
@@ -174,28 +176,68 @@ export class GitHubManifestRepo implements ManifestRepo {
     return { path, content, sha: item.sha }
   }
 
-  /** ref GET → recursive tree GET of that commit → blob GETs (bounded parallelism). */
+  /**
+   * One GraphQL read (head, tree, modes and texts at one commit); REST (ref GET, recursive
+   * tree GET, blob GETs) when GraphQL cannot answer, and blob GETs for texts it cannot vouch for.
+   */
   private async readMany(paths: readonly string[], branch: string): Promise<ReadSnapshot> {
+    const queried = await this.query(paths, branch)
+    if (queried === undefined) return this.readManyRest(paths, branch)
+    this.git.learnTree(queried.head, queried.tree)
+    return { head: queried.head, files: await this.filesOf(paths, branch, queried.entries) }
+  }
+
+  /**
+   * Undefined sends the read through REST: no such branch (REST then says whether the branch
+   * or the repository is missing), or a GraphQL refusal (an older GHES schema, a token GraphQL
+   * does not accept). Transient failures have been retried already and are reported.
+   */
+  private async query(
+    paths: readonly string[],
+    branch: string
+  ): Promise<QueriedSnapshot | undefined> {
+    try {
+      const snapshot = await querySnapshot(this.octokit, this.id, branch, paths)
+      if (snapshot === undefined)
+        this.log.debug(`GraphQL: no branch ${quote(branch)}; reading through REST.`)
+      return snapshot
+    } catch (error) {
+      const answer = answerOf(error)
+      if (answer?.kind === 'network' || (answer?.status ?? 0) >= 500)
+        throw classify(error, this.git.context('read the files', { branch }))
+      this.log.debug(
+        `GraphQL read refused (${answer?.message ?? String(error)}); reading through REST.`
+      )
+      return undefined
+    }
+  }
+
+  /** ref GET → recursive tree GET of that commit → blob GETs (bounded parallelism). */
+  private async readManyRest(paths: readonly string[], branch: string): Promise<ReadSnapshot> {
     const head = await this.resolveBranch(branch)
     const { tree, entries } = await this.git.entriesAt(head, paths)
     this.git.learnTree(head, tree)
+    return { head, files: await this.filesOf(paths, branch, entries) }
+  }
+
+  /** Missing and non-file paths are refused; bytes not known yet cost a blob GET each. */
+  private async filesOf(
+    paths: readonly string[],
+    branch: string,
+    entries: ReadonlyMap<string, QueriedEntry>
+  ): Promise<RepoFile[]> {
     const missing = paths.filter(path => !entries.has(path))
     if (missing.length > 0) throw this.fileNotFound(missing, branch)
-    const wanted = paths.map(path => entries.get(path) as TreeEntry)
+    const wanted = paths.map(path => entries.get(path) as QueriedEntry)
     for (const entry of wanted) {
       this.refuseNonFile(entry.path, branch, await this.itemOfEntry(entry))
     }
-    const files = await mapBounded(wanted, BLOB_CONCURRENCY, async entry => {
+    return mapBounded(wanted, BLOB_CONCURRENCY, async entry => {
       const mode = entry.mode as FileMode
       this.git.rememberMode(entry.path, entry.sha, mode)
-      return {
-        path: entry.path,
-        content: await this.git.readBlob(entry.sha, entry.path),
-        sha: entry.sha,
-        mode
-      }
+      const content = entry.content ?? (await this.git.readBlob(entry.sha, entry.path))
+      return { path: entry.path, content, sha: entry.sha, mode }
     })
-    return { head, files }
   }
 
   private async resolveBranch(branch: string): Promise<string> {
@@ -242,14 +284,16 @@ export class GitHubManifestRepo implements ManifestRepo {
     )
   }
 
-  /** What a tree entry is; a symlink's target costs one blob read, on this failure path only. */
-  private async itemOfEntry(entry: TreeEntry): Promise<ContentItem> {
+  /** What a tree entry is; a symlink's target may cost one blob read, on this failure path only. */
+  private async itemOfEntry(entry: QueriedEntry): Promise<ContentItem> {
     const base = { sha: entry.sha, path: entry.path }
     if (entry.type === 'tree') return { ...base, type: 'dir' }
     if (entry.mode === MODE.submodule || entry.type === 'commit')
       return { ...base, type: 'submodule' }
     if (entry.mode !== MODE.symlink) return { ...base, type: 'file' }
-    const target = (await this.git.readBlob(entry.sha, entry.path)).toString('utf8')
+    const target = (entry.content ?? (await this.git.readBlob(entry.sha, entry.path))).toString(
+      'utf8'
+    )
     return { ...base, type: 'symlink', target }
   }
 

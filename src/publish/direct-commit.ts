@@ -23,11 +23,14 @@ export interface CommitContext extends PlanContext {
   readonly paths: readonly string[]
   readonly sleep: (ms: number) => Promise<void>
   readonly random: () => number
+  /** Milliseconds from a fixed point: the backoff scales with how long one attempt takes. */
+  readonly now: () => number
 }
 
 export async function publishCommit(ctx: CommitContext): Promise<Result> {
   const { settings, log } = ctx
   for (let attempt = 1; attempt <= settings.maxAttempts; attempt++) {
+    const started = ctx.now()
     const snapshot = await log.group(`Read ${ctx.paths.length} file(s) from ${ctx.branch}`, () =>
       ctx.repo.read(ctx.paths, ctx.branch)
     )
@@ -63,7 +66,7 @@ export async function publishCommit(ctx: CommitContext): Promise<Result> {
       })
     }
     if (attempt < settings.maxAttempts) {
-      const delay = backoffDelay(attempt, ctx.random())
+      const delay = backoffDelay(attempt, ctx.random(), ctx.now() - started)
       log.info(
         `${ctx.branch} moved while we wrote; re-reading and re-applying in ${delay} ms (attempt ${attempt + 1} of ${settings.maxAttempts}).`
       )

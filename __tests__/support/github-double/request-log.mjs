@@ -29,6 +29,12 @@ function matches(entry, filter) {
   return filter.path === undefined || filter.path === entry.path
 }
 
+/** A POST /graphql whose operation is a query (a read), not a mutation. @param {LogEntry} entry */
+export function isGraphQLQuery(entry) {
+  const query = /** @type {{ query?: unknown } | undefined} */ (entry.body)?.query
+  return entry.route === '/graphql' && typeof query === 'string' && !/^\s*mutation\b/.test(query)
+}
+
 export class RequestLog {
   constructor() {
     /** @type {LogEntry[]} */
@@ -40,9 +46,11 @@ export class RequestLog {
     this.entries.push(entry)
   }
 
-  /** Requests that are not GET (or HEAD), in arrival order. */
+  /** Requests that can change something, in arrival order: not GET/HEAD, not a GraphQL query. */
   writes() {
-    return this.entries.filter(entry => entry.method !== 'GET' && entry.method !== 'HEAD')
+    return this.entries.filter(
+      entry => entry.method !== 'GET' && entry.method !== 'HEAD' && !isGraphQLQuery(entry)
+    )
   }
 
   /** @param {LogFilter} [filter] */

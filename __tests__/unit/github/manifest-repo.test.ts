@@ -16,6 +16,18 @@ const CONTENTS = [
 const REF = 'GET /repos/{owner}/{repo}/git/ref/{ref}'
 const TREE = 'GET /repos/{owner}/{repo}/git/trees/{tree_sha}'
 const BLOB = 'GET /repos/{owner}/{repo}/git/blobs/{file_sha}'
+const GRAPHQL = 'POST /graphql'
+/** What an older GitHub Enterprise Server answers a query naming a field its schema lacks. */
+const UNKNOWN_FIELD = {
+  errors: [
+    {
+      path: ['query', 'repository', 'ref', 'target', '... on Commit', 'file'],
+      extensions: { code: 'undefinedField', typeName: 'Commit', fieldName: 'file' },
+      locations: [{ line: 5, column: 5 }],
+      message: "Field 'file' doesn't exist on type 'Commit'"
+    }
+  ]
+}
 const WRITE = [
   'POST /repos/{owner}/{repo}/git/trees',
   'POST /repos/{owner}/{repo}/git/commits',
@@ -37,6 +49,14 @@ const FILES: FileMap = {
   '.gitmodules':
     '[submodule "vendor/lib"]\n\tpath = vendor/lib\n\turl = https://github.com/acme/lib\n'
 }
+
+const FIVE = [
+  'apps/api/kustomization.yaml',
+  'apps/web/deployment.yaml',
+  'apps/worker/values.yaml',
+  'apps/jobs/values.yaml',
+  'apps/cron/values.yaml'
+]
 
 let h: Harness
 let repo: GitHubManifestRepo
@@ -86,22 +106,34 @@ describe('request budget of a read and its write', () => {
       expected: [CONTENTS[0], BLOB, CONTENTS[1]]
     },
     {
-      name: 'two files: N + 5',
+      name: 'two files: one GraphQL read + 3 writes',
       paths: ['apps/api/kustomization.yaml', 'apps/web/deployment.yaml'],
-      expected: [REF, TREE, BLOB, BLOB, ...WRITE]
+      expected: [GRAPHQL, ...WRITE]
     },
     {
-      name: 'five files: N + 5',
-      paths: [
-        'apps/api/kustomization.yaml',
-        'apps/web/deployment.yaml',
-        'apps/worker/values.yaml',
-        'apps/jobs/values.yaml',
-        'apps/cron/values.yaml'
-      ],
-      expected: [REF, TREE, BLOB, BLOB, BLOB, BLOB, BLOB, ...WRITE]
+      name: 'five files (CRLF, BOM, no final newline): still 4',
+      paths: FIVE,
+      expected: [GRAPHQL, ...WRITE]
+    },
+    {
+      name: 'texts GraphQL cannot vouch for (latin-1, truncated over 512 KiB): a blob GET each',
+      paths: ['apps/api/kustomization.yaml', 'legacy/tag.txt', 'big/values.yaml'],
+      expected: [GRAPHQL, BLOB, BLOB, 'POST /repos/{owner}/{repo}/git/blobs', ...WRITE]
+    },
+    {
+      name: 'GraphQL refuses the query (older GHES schema): REST, N + 5',
+      paths: ['apps/api/kustomization.yaml', 'apps/web/deployment.yaml'],
+      graphql: { status: 200, body: UNKNOWN_FIELD },
+      expected: [GRAPHQL, REF, TREE, BLOB, BLOB, ...WRITE]
+    },
+    {
+      name: 'GraphQL closed to the token (403): REST, N + 5',
+      paths: ['apps/api/kustomization.yaml', 'apps/web/deployment.yaml'],
+      graphql: { status: 403, body: { message: 'Resource not accessible by integration' } },
+      expected: [GRAPHQL, REF, TREE, BLOB, BLOB, ...WRITE]
     }
-  ])('$name', async ({ paths, expected }) => {
+  ])('$name', async ({ paths, expected, graphql }) => {
+    if (graphql) h.double.faults.add({ method: 'POST', path: '/graphql', ...graphql })
     const before = h.double.state.branchHead(FULL_NAME, 'main')
     const snapshot = await repo.read(paths, 'main')
     const result = await write(snapshot, 'chore(deploy): bump')

@@ -1,8 +1,10 @@
 /**
- * A minimal POST /graphql: the auto-merge mutations, matched by operation text. GraphQL
- * answers errors with HTTP 200 and an `errors` array, as GitHub does.
+ * POST /graphql: the auto-merge mutations, matched by operation text, and queries (reads),
+ * executed against GitHub's schema by graphql-query.mjs. GraphQL answers errors with HTTP 200
+ * and an `errors` array, as GitHub does.
  */
 import { accountOf } from '../identity.mjs'
+import { runQuery } from './graphql-query.mjs'
 
 /** @typedef {import('./context.mjs').Route} Route */
 /** @typedef {import('./context.mjs').Ctx} Ctx */
@@ -156,6 +158,7 @@ function graphql(ctx) {
     }
   if (/\benablePullRequestAutoMerge\b/.test(ctx.body.query)) return enableAutoMerge(ctx)
   if (/\bdisablePullRequestAutoMerge\b/.test(ctx.body.query)) return disableAutoMerge(ctx)
+  if (!/^\s*mutation\b/.test(ctx.body.query)) return runQuery(ctx)
   return {
     status: 200,
     json: {
@@ -163,7 +166,7 @@ function graphql(ctx) {
         {
           type: 'DOUBLE_UNSUPPORTED',
           message:
-            'The GitHub double only implements enablePullRequestAutoMerge and disablePullRequestAutoMerge.'
+            'The GitHub double implements queries and, of the mutations, only enablePullRequestAutoMerge and disablePullRequestAutoMerge.'
         }
       ]
     }
