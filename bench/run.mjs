@@ -32,7 +32,14 @@ import {
 import { startGitServer } from './lib/git-server.mjs'
 import { killAll, run } from './lib/proc.mjs'
 import { markdown, repoSizeChart } from './lib/report.mjs'
-import { DEFAULT_MAX_ATTEMPTS, SCENARIOS, coldStart, measure, race } from './lib/scenarios.mjs'
+import {
+  DEFAULT_MAX_ATTEMPTS,
+  SCENARIOS,
+  coldStart,
+  floor,
+  measure,
+  race
+} from './lib/scenarios.mjs'
 import { targets } from './lib/targets.mjs'
 
 const benchDir = dirname(fileURLToPath(import.meta.url))
@@ -189,6 +196,7 @@ async function measureAll(ctx) {
     progress(`20 concurrent pipelines: ${r.approach}, ${r.maxAttempts} attempts`)
   }
   const cold = await coldStart(ctx)
+  const floorMs = await floor(ctx, BASE_LATENCY)
   const bundleBytes = statSync(ctx.entry).size
   // Builds with --source-map-register load this file too; the minified build does not.
   const register = join(dirname(ctx.entry), 'sourcemap-register.cjs')
@@ -197,7 +205,9 @@ async function measureAll(ctx) {
     ...cold,
     bundleBytes,
     loadedBytes,
-    limitMs: 2 * cold.emptyNodeMs.median + 100
+    limitMs: 2 * cold.emptyNodeMs.median + 100,
+    floorMs,
+    floorLatencyMs: BASE_LATENCY
   }
   return { repoSize, latency, scenarios, concurrency, coldStart: coldStartResult }
 }

@@ -73,10 +73,23 @@ export class InputReader {
   }
 }
 
-/** Comma- or newline-separated list, trimmed, empty items dropped. */
+/**
+ * Comma- or newline-separated list, trimmed, empty items dropped. A comma inside braces
+ * belongs to a glob's alternatives (`apps/{api,web}/values.yaml`), not to the list.
+ */
 export function splitList(value: string): string[] {
-  return value
-    .split(/[\n,]/)
-    .map(item => item.trim())
-    .filter(item => item !== '')
+  const items: string[] = []
+  let depth = 0
+  let start = 0
+  for (let i = 0; i <= value.length; i++) {
+    const char = value[i]
+    if (char === '{') depth += 1
+    else if (char === '}') depth = Math.max(0, depth - 1)
+    else if (char === undefined || char === '\n' || (char === ',' && depth === 0)) {
+      items.push(value.slice(start, i).trim())
+      start = i + 1
+      if (char === '\n') depth = 0
+    }
+  }
+  return items.filter(item => item !== '')
 }

@@ -323,6 +323,45 @@ const SCENARIOS: Scenario[] = [
     )
   },
   {
+    name: 'a brace glob, its commas not taken for list separators, beside a plain path',
+    inputs: {
+      ...API,
+      path: 'apps/api/overlays/{dev,prod}/kustomization.yaml, apps/api/IMAGE_TAG',
+      branch: 'main'
+    },
+    edits: [
+      ...['dev', 'prod'].map(
+        env =>
+          [
+            `apps/api/overlays/${env}/kustomization.yaml`,
+            'newTag: "1.3.0"',
+            'newTag: "1.4.0"'
+          ] as const
+      ),
+      ['apps/api/IMAGE_TAG', '1.3.0', '1.4.0'] as const
+    ],
+    message: `chore(deploy): bump api to 1.4.0${BODY}`,
+    previous: '1.3.0',
+    changedFiles: [
+      'apps/api/IMAGE_TAG',
+      'apps/api/overlays/dev/kustomization.yaml',
+      'apps/api/overlays/prod/kustomization.yaml'
+    ].join('\n'),
+    requests: [
+      'GET /repos/acme/deploy/git/trees/main',
+      'POST /graphql',
+      'POST /repos/acme/deploy/git/trees',
+      'POST /repos/acme/deploy/git/commits',
+      'PATCH /repos/acme/deploy/git/refs/heads/main'
+    ],
+    table: [
+      row('apps/api/IMAGE_TAG', 1, 'ghcr.io/acme/api', '1.3.0', '1.4.0'),
+      ...['dev', 'prod'].map(env =>
+        row(`apps/api/overlays/${env}/kustomization.yaml`, 8, 'ghcr.io/acme/api', '1.3.0', '1.4.0')
+      )
+    ]
+  },
+  {
     name: '`images`: several images in one file, one commit',
     inputs: { images: 'ghcr.io/acme/api:1.4.0\nghcr.io/acme/web:2.1.0', path: DEV, branch: 'main' },
     edits: [

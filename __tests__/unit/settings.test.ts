@@ -33,6 +33,31 @@ function errors(inputs: Record<string, string>) {
     : outcome.errors.map(e => ({ code: e.code, input: e.input, message: e.message }))
 }
 
+describe('path lists', () => {
+  it.each([
+    { name: 'newlines', path: 'a.yaml\n  b.yaml\n\n', paths: ['a.yaml', 'b.yaml'] },
+    { name: 'commas', path: 'a.yaml, b.yaml,', paths: ['a.yaml', 'b.yaml'] },
+    {
+      name: 'a brace glob keeps its commas',
+      path: 'apps/{api,web}/values.yaml, c.yaml',
+      paths: ['apps/{api,web}/values.yaml', 'c.yaml']
+    },
+    {
+      name: 'nested braces',
+      path: 'apps/{api,{web,worker}}/*.yaml\nd.yaml',
+      paths: ['apps/{api,{web,worker}}/*.yaml', 'd.yaml']
+    },
+    {
+      name: 'an unclosed brace ends at the line break',
+      path: 'apps/{api,web.yaml\nb.yaml, c.yaml',
+      paths: ['apps/{api,web.yaml', 'b.yaml', 'c.yaml']
+    }
+  ])('$name', ({ path, paths }) => {
+    const outcome = read({ ...BASE, path })
+    expect(outcome.ok ? outcome.settings.paths : outcome.errors.map(e => e.message)).toEqual(paths)
+  })
+})
+
 describe('readSettings', () => {
   it('fills defaults and derives the source from the run context', () => {
     const outcome = read(BASE)

@@ -134,6 +134,14 @@ function coldStartTable(results) {
       ['action: spawn → first API request', ms(c.firstRequestMs.median)],
       ['action: whole process, single-file bump, 0 ms latency', ms(c.totalMs.median)],
       ['target for first request: 2 × `node -e` + 100 ms', ms(c.limitMs)],
+      [
+        `floor: bare \`node\`, the same 2 requests at ${c.floorLatencyMs} ms, \`fetch\``,
+        ms(c.floorMs.fetch.median)
+      ],
+      [
+        `floor: bare \`node\`, the same 2 requests at ${c.floorLatencyMs} ms, \`node:http\``,
+        ms(c.floorMs.http.median)
+      ],
       ['dist/index.js', `${num(c.bundleBytes)} bytes`],
       ['dist/index.js + files it loads beside it', `${num(c.loadedBytes)} bytes`]
     ]

@@ -323,3 +323,38 @@ export async function coldStart(ctx) {
     requests: typical(action.map(r => r.requests))
   }
 }
+
+/**
+ * The floor of any Node action: a bare `node` that loads nothing and makes the same two
+ * sequential requests as a single-file bump (here: the contents GET twice, against the
+ * 1,000-file repository at `latency`), through `fetch` (what Octokit uses) and through
+ * `node:http`. Whatever an action does on top costs more than this.
+ * @param {Context} ctx @param {number} latency
+ */
+export async function floor(ctx, latency) {
+  const double = ctx.doubles.get(latency)
+  const url = `${double.url}/repos/acme/deploy-1000/contents/${encodeURIComponent(OVERLAY('dev'))}?ref=main`
+  const headers = JSON.stringify({ authorization: `token ${TOKEN}`, 'user-agent': 'bench-floor' })
+  const scripts = {
+    fetch: `for (let i = 0; i < 2; i++) await (await fetch(process.env.URL, { headers: ${headers} })).text()`,
+    http: `import { get } from 'node:http'
+for (let i = 0; i < 2; i++)
+  await new Promise((resolve, reject) =>
+    get(process.env.URL, { headers: ${headers} }, res => res.resume().on('end', resolve)).on('error', reject))`
+  }
+  /** @type {Record<string, ReturnType<typeof summary>>} */
+  const result = {}
+  for (const [name, script] of Object.entries(scripts)) {
+    const times = []
+    for (let i = 0; i < ctx.warmup + ctx.reps; i++) {
+      const r = await run(ctx.node, ['--input-type=module', '-e', script], {
+        env: { PATH: process.env.PATH, URL: url }
+      })
+      if (r.code !== 0) throw new Error(`floor (${name}) failed: ${r.stderr}`)
+      if (i >= ctx.warmup) times.push(r.ms)
+    }
+    result[name] = summary(times)
+  }
+  ctx.progress(`floor: bare node, 2 requests at ${latency} ms`)
+  return result
+}
