@@ -343,9 +343,9 @@ const SCENARIOS: Scenario[] = [
     message: `chore(deploy): bump api to 1.4.0${BODY}`,
     previous: '1.3.0',
     changedFiles: [
-      'apps/api/IMAGE_TAG',
       'apps/api/overlays/dev/kustomization.yaml',
-      'apps/api/overlays/prod/kustomization.yaml'
+      'apps/api/overlays/prod/kustomization.yaml',
+      'apps/api/IMAGE_TAG'
     ].join('\n'),
     requests: [
       'GET /repos/acme/deploy/git/trees/main',
@@ -355,10 +355,10 @@ const SCENARIOS: Scenario[] = [
       'PATCH /repos/acme/deploy/git/refs/heads/main'
     ],
     table: [
-      row('apps/api/IMAGE_TAG', 1, 'ghcr.io/acme/api', '1.3.0', '1.4.0'),
       ...['dev', 'prod'].map(env =>
         row(`apps/api/overlays/${env}/kustomization.yaml`, 8, 'ghcr.io/acme/api', '1.3.0', '1.4.0')
-      )
+      ),
+      row('apps/api/IMAGE_TAG', 1, 'ghcr.io/acme/api', '1.3.0', '1.4.0')
     ]
   },
   {

@@ -39,7 +39,7 @@ export const ACTION_INPUTS: Readonly<Record<InputName, InputDoc>> = {
   },
   path: {
     description:
-      "One or more files in the manifest repo, newline- or comma-separated. Glob patterns (`apps/*/overlays/dev/kustomization.yaml`, `**`) are resolved against the branch's tree.",
+      "One or more files in the manifest repo, newline- or comma-separated. Glob patterns (`apps/*/overlays/dev/kustomization.yaml`, `**`, `apps/{api,web}/values.yaml`) are resolved against the branch's tree.",
     required: true
   },
   format: {
