@@ -189,8 +189,9 @@ export class GitHubManifestRepo implements ManifestRepo {
 
   /**
    * Undefined sends the read through REST: no such branch (REST then says whether the branch
-   * or the repository is missing), or a GraphQL refusal (an older GHES schema, a token GraphQL
-   * does not accept). Transient failures have been retried already and are reported.
+   * or the repository is missing), or any GraphQL failure — an older GHES schema, a token
+   * GraphQL does not accept, an answer too large to serve. A real outage then fails the REST
+   * read too, with the error REST users know.
    */
   private async query(
     paths: readonly string[],
@@ -202,12 +203,8 @@ export class GitHubManifestRepo implements ManifestRepo {
         this.log.debug(`GraphQL: no branch ${quote(branch)}; reading through REST.`)
       return snapshot
     } catch (error) {
-      const answer = answerOf(error)
-      if (answer?.kind === 'network' || (answer?.status ?? 0) >= 500)
-        throw classify(error, this.git.context('read the files', { branch }))
-      this.log.debug(
-        `GraphQL read refused (${answer?.message ?? String(error)}); reading through REST.`
-      )
+      const reason = answerOf(error)?.message ?? String(error)
+      this.log.debug(`GraphQL read failed (${reason}); reading through REST.`)
       return undefined
     }
   }

@@ -116,7 +116,7 @@ describe('request budget of a read and its write', () => {
       expected: [GRAPHQL, ...WRITE]
     },
     {
-      name: 'texts GraphQL cannot vouch for (latin-1, truncated over 512 KiB): a blob GET each',
+      name: 'texts GraphQL cannot vouch for (latin-1, cut at 512,000 bytes): a blob GET each',
       paths: ['apps/api/kustomization.yaml', 'legacy/tag.txt', 'big/values.yaml'],
       expected: [GRAPHQL, BLOB, BLOB, 'POST /repos/{owner}/{repo}/git/blobs', ...WRITE]
     },
@@ -131,6 +131,12 @@ describe('request budget of a read and its write', () => {
       paths: ['apps/api/kustomization.yaml', 'apps/web/deployment.yaml'],
       graphql: { status: 403, body: { message: 'Resource not accessible by integration' } },
       expected: [GRAPHQL, REF, TREE, BLOB, BLOB, ...WRITE]
+    },
+    {
+      name: 'GraphQL failing after its retries (502 × 3): REST, N + 5',
+      paths: ['apps/api/kustomization.yaml', 'apps/web/deployment.yaml'],
+      graphql: { status: 502, times: 3 },
+      expected: [GRAPHQL, GRAPHQL, GRAPHQL, REF, TREE, BLOB, BLOB, ...WRITE]
     }
   ])('$name', async ({ paths, expected, graphql }) => {
     if (graphql) h.double.faults.add({ method: 'POST', path: '/graphql', ...graphql })

@@ -15,8 +15,11 @@ import { lookupPath } from '../trees.mjs'
 /** @typedef {import('./context.mjs').Reply} Reply */
 /** @typedef {import('../repo.mjs').Repo} Repo */
 
-/** GitHub's blob `text` stops here (assumed: GitHub documents `isTruncated`, not the size). */
-export const TEXT_LIMIT = 512 * 1024
+/**
+ * GitHub cuts `Blob.text` at exactly 512,000 bytes and sets `isTruncated` (undocumented limit,
+ * measured by users: sveltia/sveltia-cms#950).
+ */
+export const TEXT_LIMIT = 512_000
 /** Git's own binary heuristic: a NUL in the first 8,000 bytes. */
 const BINARY_PROBE = 8000
 
