@@ -64,6 +64,11 @@ export interface ManifestRepo {
   updateFile(change: FileChange, request: CommitRequest): Promise<Committed | Moved>
   /** Several files: tree (base_tree) → commit (parent expectedHead) → ref update without force. */
   commitFiles(changes: readonly FileChange[], request: CommitRequest): Promise<Committed | Moved>
+  /** The newest commit on `branch` that changed `path`, or undefined when none did. */
+  lastCommitTouching(
+    path: string,
+    branch: string
+  ): Promise<{ readonly sha: string; readonly message: string } | undefined>
 }
 
 export interface PullRequest {

@@ -322,7 +322,18 @@ describeBuilt('transient faults: retried, the whole change lands once', () => {
     })
   })
 
-  it('the write landed but its answer was lost (500 after commit): no second commit', async () => {
+  it.each([
+    {
+      name: 'the write landed but its answer was lost (500 after commit): reported as this run’s commit, no second one',
+      message: (ours: string) => ours,
+      changed: 'true'
+    },
+    {
+      name: 'another writer put the same bytes there under its own message meanwhile: not ours, changed=false',
+      message: () => 'chore: the same bump by someone else',
+      changed: 'false'
+    }
+  ])('$name', async c => {
     await withRepo(FILES, async double => {
       const base = history(double)[0]
       double.onBeforeWrite(
@@ -332,7 +343,7 @@ describeBuilt('transient faults: retried, the whole change lands once', () => {
             REPO,
             BRANCH,
             { [WEB]: Buffer.from(body.content, 'base64') },
-            body.message
+            c.message(body.message)
           )
           throw new Error('connection reset after the commit was made')
         },
@@ -344,18 +355,20 @@ describeBuilt('transient faults: retried, the whole change lands once', () => {
         tags: tagsOf(double, ONE),
         commits: history(double).length,
         commitShaIsHead: run.outputs['commit-sha'] === history(double)[0],
-        changed: run.outputs.changed
+        changed: run.outputs.changed,
+        previousTag: run.outputs['previous-tag']
       }
       if (result.code === 0) figures.add('fault scenarios survived (change landed)')
-      // The re-sent PUT meets its own commit (409), the re-read finds the desired state: the
-      // run cannot tell its commit from another pipeline's, so it reports changed=false with
-      // the head that holds the state, as for any no-op.
+      // The re-sent PUT meets the commit made before the connection broke (409). The re-read
+      // finds the desired bytes; the newest commit of the file carries this run's message only
+      // when it is this run's own write.
       expect(result).toEqual({
         code: 0,
         tags: ['2.0.0'],
         commits: 2,
         commitShaIsHead: true,
-        changed: 'false'
+        changed: c.changed,
+        previousTag: c.changed === 'true' ? '1.0.0' : ''
       })
       expect(history(double)[1]).toBe(base)
     })

@@ -158,6 +158,25 @@ export class GitHubManifestRepo implements ManifestRepo {
     }
   }
 
+  /** One GET of the branch's history filtered by path. */
+  async lastCommitTouching(
+    path: string,
+    branch: string
+  ): Promise<{ sha: string; message: string } | undefined> {
+    try {
+      const { data } = await this.octokit.rest.repos.listCommits({
+        ...this.id,
+        sha: branch,
+        path,
+        per_page: 1
+      })
+      const [last] = data
+      return last ? { sha: last.sha, message: last.commit.message } : undefined
+    } catch (error) {
+      throw classify(error, this.git.context('read the history of the file', { branch, path }))
+    }
+  }
+
   /** Contents API: one GET; a file over 1 MB comes back without content and needs its blob. */
   private async readOne(path: string, branch: string): Promise<RepoFile> {
     let data: unknown

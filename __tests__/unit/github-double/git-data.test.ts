@@ -339,6 +339,37 @@ const cases: Case[] = [
       { status: 422, message: 'Tree SHA does not exist' },
       { status: 422, message: 'Parent SHA does not exist or is not a commit object' }
     ]
+  },
+  {
+    name: 'list commits: newest first, filtered by the path they changed, paged',
+    run: async double => {
+      double.state.commitFiles(REPO, 'main', { 'README.md': '# deploy 2\n' }, 'readme')
+      double.state.commitFiles(REPO, 'main', { 'apps/api/kustomization.yaml': 'a: 1\n' }, 'api 1')
+      double.state.commitFiles(REPO, 'main', { 'apps/api/kustomization.yaml': 'a: 2\n' }, 'api 2')
+      const list = async (query: Record<string, unknown>) =>
+        (
+          await call(client(double), 'GET /repos/{owner}/{repo}/commits', {
+            ...OWNER_REPO,
+            ...query
+          })
+        ).data.map((c: { commit: { message: string } }) => c.commit.message)
+      return {
+        all: await list({ sha: 'main' }),
+        file: await list({ sha: 'main', path: 'apps/api/kustomization.yaml' }),
+        directory: await list({ path: 'apps' }),
+        newest: await list({ sha: 'main', path: 'apps/api/kustomization.yaml', per_page: 1 }),
+        secondPage: await list({ path: 'apps/api/kustomization.yaml', per_page: 1, page: 2 }),
+        missing: await list({ sha: 'main', path: 'nowhere.yaml' })
+      }
+    },
+    expected: {
+      all: ['api 2', 'api 1', 'readme', 'Initial commit'],
+      file: ['api 2', 'api 1', 'Initial commit'],
+      directory: ['api 2', 'api 1', 'Initial commit'],
+      newest: ['api 2'],
+      secondPage: ['api 1'],
+      missing: []
+    }
   }
 ]
 

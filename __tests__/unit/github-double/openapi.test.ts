@@ -193,6 +193,18 @@ const cases: Case[] = [
     ]
   },
   {
+    name: 'list commits that changed a path',
+    route: 'GET /repos/{owner}/{repo}/commits',
+    status: 200,
+    exchange: d =>
+      call(octo(d), 'GET /repos/{owner}/{repo}/commits', {
+        ...OWNER_REPO,
+        sha: 'main',
+        path: 'apps/api/kustomization.yaml',
+        per_page: 2
+      })
+  },
+  {
     name: 'get commit',
     route: 'GET /repos/{owner}/{repo}/commits/{ref}',
     status: 200,

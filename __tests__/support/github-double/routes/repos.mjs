@@ -6,6 +6,7 @@ import { compareCommits } from '../history.mjs'
 import { diffTrees } from '../diff.mjs'
 import { repoJson, repoUrl, restCommitJson } from '../render.mjs'
 import { ok, resolveOr } from './context.mjs'
+import { lookupPath } from '../trees.mjs'
 
 /** @typedef {import('./context.mjs').Route} Route */
 /** @typedef {import('./context.mjs').Ctx} Ctx */
@@ -119,8 +120,50 @@ function compare(ctx) {
   })
 }
 
+/** History walks stop here (the double's repositories are small). */
+const MAX_HISTORY = 10_000
+
+/**
+ * GET /repos/{owner}/{repo}/commits: history from `sha` (default: the default branch), newest
+ * first, paged by `per_page` (≤ 100) and `page`. With `path`, only commits whose change from
+ * their first parent touches it — like `git log --first-parent -- path` (GitHub simplifies
+ * merges as git does; the double's writers make no merges it would need to simplify).
+ * @param {Ctx} ctx
+ */
+function listCommits(ctx) {
+  const { repo, urls, query } = ctx
+  const start = query.sha
+    ? resolveOr(repo, query.sha, () => new ApiError(404, 'Not Found'))
+    : repo.branchHead(repo.defaultBranch)
+  const perPage = Math.min(Math.max(Number(query.per_page ?? 30) || 30, 1), 100)
+  const page = Math.max(Number(query.page ?? 1) || 1, 1)
+  const wanted = perPage * page
+  const path = query.path?.replace(/^\/+|\/+$/g, '')
+  const found = []
+  let sha = start
+  for (let seen = 0; sha !== undefined && found.length < wanted && seen < MAX_HISTORY; seen++) {
+    const commit = repo.store.commit(sha)
+    if (commit === undefined) break
+    if (!path || touches(repo, commit, path)) found.push(sha)
+    sha = commit.parents[0]
+  }
+  return ok(
+    found.slice(perPage * (page - 1)).map(commitSha => restCommitJson(urls, repo, commitSha))
+  )
+}
+
+/** @param {Repo} repo @param {{ tree: string, parents: string[] }} commit @param {string} path */
+function touches(repo, commit, path) {
+  const now = lookupPath(repo.store, commit.tree, path)?.sha
+  const parentTree = commit.parents[0] === undefined ? undefined : repo.treeOf(commit.parents[0])
+  const before =
+    parentTree === undefined ? undefined : lookupPath(repo.store, parentTree, path)?.sha
+  return now !== before
+}
+
 /** @type {Route[]} */
 export const repoRoutes = [
+  { method: 'GET', pattern: '/repos/{owner}/{repo}/commits', access: 'read', handler: listCommits },
   { method: 'GET', pattern: '/repos/{owner}/{repo}', access: 'read', handler: getRepo },
   {
     method: 'GET',
