@@ -273,15 +273,7 @@ function createKey(
   key: string,
   updates: readonly ImageUpdate[]
 ): EditResult {
-  const parentIdentity =
-    doc && failure.map && failure.consumed === parts.length - 1
-      ? identityOf(doc, failure.map)
-      : undefined
-  const update = parentIdentity
-    ? updates.find(u => repositoryMatches(parentIdentity, u.image))
-    : updates.length === 1
-      ? updates[0]
-      : undefined
+  const update = updateForNewKey(failure, doc, parts, updates)
   if (!update) {
     const hint =
       'With create-missing and `key`, give one image (or a key inside a map whose repository names it).'
@@ -295,12 +287,7 @@ function createKey(
     }
   }
   const role = roleOfName(parts[parts.length - 1].name)
-  const value =
-    role === 'reference'
-      ? formatReference({ name: update.image, tag: update.tag, digest: update.digest })
-      : role === 'tag'
-        ? update.tag
-        : update.digest
+  const value = valueForRole(role, update)
   if (value === undefined) {
     const lacks = role === 'tag' ? 'a tag' : 'a digest'
     return {
@@ -314,15 +301,33 @@ function createKey(
   }
   const insertion = insertMissing(yaml.text, failure, parts, value)
   if (insertion instanceof HandoffError) return { ok: false, error: insertion }
-  return finishChanges(yaml.text, [
-    insertionChange(insertion, {
-      image: update.image,
-      path: key,
-      before: '',
-      after: value,
-      previous: ''
-    })
-  ])
+  const edit = { image: update.image, path: key, before: '', after: value, previous: '' }
+  return finishChanges(yaml.text, [insertionChange(insertion, edit)])
+}
+
+/**
+ * The update a new key is for: the one whose repository the key's parent map names, or the
+ * only update there is.
+ */
+function updateForNewKey(
+  failure: KeyMissing,
+  doc: Document.Parsed | undefined,
+  parts: readonly KeyPart[],
+  updates: readonly ImageUpdate[]
+): ImageUpdate | undefined {
+  const parentIdentity =
+    doc && failure.map && failure.consumed === parts.length - 1
+      ? identityOf(doc, failure.map)
+      : undefined
+  if (parentIdentity) return updates.find(u => repositoryMatches(parentIdentity, u.image))
+  return updates.length === 1 ? updates[0] : undefined
+}
+
+/** What a key of this role holds for `update`: the whole reference, the tag or the digest. */
+function valueForRole(role: ReturnType<typeof roleOfName>, update: ImageUpdate) {
+  if (role === 'reference')
+    return formatReference({ name: update.image, tag: update.tag, digest: update.digest })
+  return role === 'tag' ? update.tag : update.digest
 }
 
 /** The current tag/digest of `image` at `key`, read in the first document that has it. */
