@@ -404,6 +404,28 @@ const SCENARIOS: Scenario[] = [
     requests: [`GET /api/v3${C(DEV)}`, `PUT /api/v3${C(DEV)}`],
     table: [row(DEV, 8, 'ghcr.io/acme/api', '1.3.0', '1.4.0')],
     options: double => ({ apiUrl: double.ghesUrl })
+  },
+  {
+    name: 'GitHub Enterprise Server, two files: the GraphQL read at /api/graphql, writes under /api/v3',
+    inputs: { ...API, path: `${DEV}\napps/api/IMAGE_TAG`, branch: 'main' },
+    edits: [
+      [DEV, 'newTag: "1.3.0"', 'newTag: "1.4.0"'],
+      ['apps/api/IMAGE_TAG', '1.3.0', '1.4.0']
+    ],
+    message: `chore(deploy): bump api to 1.4.0${BODY}`,
+    previous: '1.3.0',
+    changedFiles: `${DEV}\napps/api/IMAGE_TAG`,
+    requests: [
+      'POST /api/graphql',
+      'POST /api/v3/repos/acme/deploy/git/trees',
+      'POST /api/v3/repos/acme/deploy/git/commits',
+      'PATCH /api/v3/repos/acme/deploy/git/refs/heads/main'
+    ],
+    table: [
+      row(DEV, 8, 'ghcr.io/acme/api', '1.3.0', '1.4.0'),
+      row('apps/api/IMAGE_TAG', 1, 'ghcr.io/acme/api', '1.3.0', '1.4.0')
+    ],
+    options: double => ({ apiUrl: double.ghesUrl })
   }
 ]
 
