@@ -91,7 +91,7 @@ function scenarioTable(results) {
 function raceTable(results) {
   const label = r =>
     r.approach === 'action'
-      ? `action, \`max-attempts: ${r.maxAttempts}\`${r.maxAttempts === 5 ? ' (default)' : ''}`
+      ? `action, \`max-attempts: ${r.maxAttempts}\`${r.maxAttempts === 5 ? ' (default)' : ''}${r.round > 1 ? `, race ${r.round}` : ''}`
       : `clone + \`git pull --rebase && git push\`, ≤ ${r.maxAttempts} pushes`
   return table(
     [

@@ -229,6 +229,7 @@ export async function race(ctx, config) {
   return {
     approach: config.approach,
     maxAttempts: config.maxAttempts,
+    round: config.round,
     latency: config.latency,
     pipelines: runs.length,
     landed,

@@ -10,6 +10,7 @@
 export const CONSTANT_TOLERANCE = 1.25
 
 const spreadOf = values => Math.max(...values) / Math.min(...values)
+const sum = (rows, key) => rows.reduce((total, row) => total + row[key], 0)
 
 export function targets(results) {
   const bySize = results.repoSize
@@ -20,7 +21,7 @@ export function targets(results) {
     ...results.scenarios.filter(s => s.scenario === 'single')
   ]
   const multi = results.scenarios.find(s => s.scenario === 'multi')
-  const race = results.concurrency.find(r => r.approach === 'action' && r.maxAttempts === 5)
+  const races = results.concurrency.filter(r => r.approach === 'action' && r.maxAttempts === 5)
   const cold = results.coldStart
   const spread = spreadOf(bySize.map(r => r.action.ms.min))
   const medianSpread = spreadOf(bySize.map(r => r.action.ms.median))
@@ -49,11 +50,11 @@ export function targets(results) {
     },
     {
       target: '20 concurrent pipelines (default `max-attempts`): all land, zero lost updates',
-      measured: `${race.landed}/${race.pipelines} landed, ${race.lostUpdates} lost, ${race.tagsInFinalFile}/${race.pipelines} tags in the final file`,
+      measured: `${sum(races, 'landed')}/${sum(races, 'pipelines')} landed in ${races.length} race(s), ${sum(races, 'lostUpdates')} lost, ${sum(races, 'tagsInFinalFile')}/${sum(races, 'pipelines')} tags in the final files; at most ${Math.max(...races.flatMap(r => r.attempts))} attempts`,
       met:
-        race.landed === race.pipelines &&
-        race.lostUpdates === 0 &&
-        race.tagsInFinalFile === race.pipelines
+        sum(races, 'landed') === sum(races, 'pipelines') &&
+        sum(races, 'lostUpdates') === 0 &&
+        sum(races, 'tagsInFinalFile') === sum(races, 'pipelines')
     },
     {
       target: "Cold start (spawn → first API request) ≤ 2 × `node -e ''` + 100 ms",
