@@ -20,7 +20,8 @@ export type FileMode = '100644' | '100755'
 export interface ReadSnapshot {
   /**
    * The commit the read saw (head of the branch at read time). '' when a single file was read
-   * through the contents API, which does not return it: `updateFile` needs only the blob SHA.
+   * through the contents API (without `withHead`), which does not return it: `updateFile`
+   * needs only the blob SHA.
    */
   readonly head: string
   readonly files: readonly RepoFile[]
@@ -58,8 +59,16 @@ export interface ManifestRepo {
   branchHead(branch: string): Promise<string | undefined>
   /** All blob paths of the tree at `ref` (for glob resolution). */
   listFiles(ref: string): Promise<readonly string[]>
-  /** Read files at the head of `branch` (bytes + blob SHA + head seen). */
-  read(paths: readonly string[], branch: string): Promise<ReadSnapshot>
+  /**
+   * Read files at the head of `branch` (bytes + blob SHA + head seen). With `withHead`, the
+   * snapshot names its commit (and file modes) even for one file, at the cost of the
+   * contents API's 2-request single-file path: for callers that build the commit themselves.
+   */
+  read(
+    paths: readonly string[],
+    branch: string,
+    options?: { readonly withHead?: boolean }
+  ): Promise<ReadSnapshot>
   /** One file: contents API PUT with the blob sha precondition. */
   updateFile(change: FileChange, request: CommitRequest): Promise<Committed | Moved>
   /** Several files: tree (base_tree) → commit (parent expectedHead) → ref update without force. */

@@ -497,7 +497,7 @@ describe('pull-request mode through dist/index.js', () => {
     })
   })
 
-  it('GitHub Enterprise Server: REST under /api/v3, auto-merge through GraphQL at /api/graphql', async () => {
+  it('GitHub Enterprise Server: REST under /api/v3, GraphQL (the read, auto-merge) at /api/graphql', async () => {
     await withDouble(async double => {
       double.state.createRepo(DEPLOY, { files: FILES, allowAutoMerge: true })
       const run = await handoff(
@@ -514,8 +514,8 @@ describe('pull-request mode through dist/index.js', () => {
               e => `${e.prefix} ${e.route === '/graphql' ? 'graphql' : 'rest'}`
             )
           )
-        ]
-      }).toEqual({ code: 0, autoMerge: ['rebase'], prefixes: ['/api/v3 rest', '/api graphql'] })
+        ].sort()
+      }).toEqual({ code: 0, autoMerge: ['rebase'], prefixes: ['/api graphql', '/api/v3 rest'] })
     })
   })
 

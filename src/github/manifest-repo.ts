@@ -91,10 +91,15 @@ export class GitHubManifestRepo implements ManifestRepo {
       .sort()
   }
 
-  async read(paths: readonly string[], branch: string): Promise<ReadSnapshot> {
+  async read(
+    paths: readonly string[],
+    branch: string,
+    options: { readonly withHead?: boolean } = {}
+  ): Promise<ReadSnapshot> {
     const unique = [...new Set(paths)]
     if (unique.length === 0) return { head: await this.resolveBranch(branch), files: [] }
-    if (unique.length === 1) return { head: '', files: [await this.readOne(unique[0], branch)] }
+    if (unique.length === 1 && !options.withHead)
+      return { head: '', files: [await this.readOne(unique[0], branch)] }
     return this.readMany(unique, branch)
   }
 

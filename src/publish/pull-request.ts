@@ -95,18 +95,14 @@ export async function publishPullRequest(ctx: PullRequestContext): Promise<Resul
 }
 
 /**
- * The target files and the commit the PR is built on. The port reads branch heads, so the
- * read goes by name: a multi-file read reports the commit it saw; a single-file read does
- * not, and the head resolved just before it stands in (the file is then at least as new as
- * that commit, so the PR can only carry a change that is already on the target, never
- * revert one).
+ * The target files and the commit the PR is built on, in one snapshot: the read names the
+ * commit it saw (and the files' modes), which becomes the PR commit's parent.
  */
 async function readTarget(
   ctx: PullRequestContext
 ): Promise<{ head: string; snapshot: ReadSnapshot }> {
-  const resolved = await targetHead(ctx)
-  const snapshot = await ctx.repo.read(ctx.paths, ctx.branch)
-  const head = snapshot.head || resolved
+  const snapshot = await ctx.repo.read(ctx.paths, ctx.branch, { withHead: true })
+  const head = snapshot.head || (await targetHead(ctx))
   return { head, snapshot: { ...snapshot, head } }
 }
 
