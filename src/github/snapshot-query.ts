@@ -31,7 +31,7 @@ const ENTRY_FRAGMENT = `fragment entry on TreeEntry {
   mode
   type
   oid
-  object { ... on Blob { text isBinary isTruncated } }
+  object { ... on Blob { text isTruncated } }
 }`
 
 /** The query for `count` paths of the commit at `ref` (first chunk) or at `oid` (the rest). */
@@ -59,7 +59,7 @@ interface EntryAnswer {
   mode: number
   type: string
   oid: string
-  object: { text?: string | null; isBinary?: boolean | null; isTruncated?: boolean } | null
+  object: { text?: string | null; isTruncated?: boolean } | null
 }
 
 interface CommitAnswer {
