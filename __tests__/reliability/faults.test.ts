@@ -332,47 +332,57 @@ describeBuilt('transient faults: retried, the whole change lands once', () => {
       name: 'another writer put the same bytes there under its own message meanwhile: not ours, changed=false',
       message: () => 'chore: the same bump by someone else',
       changed: 'false'
+    },
+    {
+      name: 'the answer was lost and the file history cannot be read (500): the run still succeeds, changed=false',
+      message: (ours: string) => ours,
+      changed: 'false',
+      fault: status(500, 'GET', '/repos/{owner}/{repo}/commits', 20)
     }
-  ])('$name', async c => {
-    await withRepo(FILES, async double => {
-      const base = history(double)[0]
-      double.onBeforeWrite(
-        event => {
-          const body = event.body as { content: string; message: string }
-          event.state.commitFiles(
-            REPO,
-            BRANCH,
-            { [WEB]: Buffer.from(body.content, 'base64') },
-            c.message(body.message)
-          )
-          throw new Error('connection reset after the commit was made')
-        },
-        { times: 1 }
-      )
-      const run = await handoff(double, { image: 'ghcr.io/acme/app', tag: '2.0.0', path: WEB })
-      const result = {
-        code: run.code,
-        tags: tagsOf(double, ONE),
-        commits: history(double).length,
-        commitShaIsHead: run.outputs['commit-sha'] === history(double)[0],
-        changed: run.outputs.changed,
-        previousTag: run.outputs['previous-tag']
-      }
-      if (result.code === 0) figures.add('fault scenarios survived (change landed)')
-      // The re-sent PUT meets the commit made before the connection broke (409). The re-read
-      // finds the desired bytes; the newest commit of the file carries this run's message only
-      // when it is this run's own write.
-      expect(result).toEqual({
-        code: 0,
-        tags: ['2.0.0'],
-        commits: 2,
-        commitShaIsHead: true,
-        changed: c.changed,
-        previousTag: c.changed === 'true' ? '1.0.0' : ''
+  ])(
+    '$name',
+    async (c: { message: (ours: string) => string; changed: string; fault?: FaultSpec }) => {
+      await withRepo(FILES, async double => {
+        const base = history(double)[0]
+        if (c.fault) double.faults.add(c.fault)
+        double.onBeforeWrite(
+          event => {
+            const body = event.body as { content: string; message: string }
+            event.state.commitFiles(
+              REPO,
+              BRANCH,
+              { [WEB]: Buffer.from(body.content, 'base64') },
+              c.message(body.message)
+            )
+            throw new Error('connection reset after the commit was made')
+          },
+          { times: 1 }
+        )
+        const run = await handoff(double, { image: 'ghcr.io/acme/app', tag: '2.0.0', path: WEB })
+        const result = {
+          code: run.code,
+          tags: tagsOf(double, ONE),
+          commits: history(double).length,
+          commitShaIsHead: run.outputs['commit-sha'] === history(double)[0],
+          changed: run.outputs.changed,
+          previousTag: run.outputs['previous-tag']
+        }
+        if (result.code === 0) figures.add('fault scenarios survived (change landed)')
+        // The re-sent PUT meets the commit made before the connection broke (409). The re-read
+        // finds the desired bytes; the newest commit of the file carries this run's message only
+        // when it is this run's own write.
+        expect(result).toEqual({
+          code: 0,
+          tags: ['2.0.0'],
+          commits: 2,
+          commitShaIsHead: true,
+          changed: c.changed,
+          previousTag: c.changed === 'true' ? '1.0.0' : ''
+        })
+        expect(history(double)[1]).toBe(base)
       })
-      expect(history(double)[1]).toBe(base)
-    })
-  })
+    }
+  )
 })
 
 interface PersistentCase {

@@ -123,7 +123,14 @@ async function ownEarlierWrite(
   const [change] = unconfirmed.changes
   const file = snapshot.files.find(candidate => candidate.path === change.path)
   if (file === undefined || !file.content.equals(change.after)) return undefined
-  const last = await ctx.repo.lastCommitTouching(change.path, ctx.branch)
+  // Best effort: the branch already holds the desired state, so a failed lookup must not fail
+  // the run; it then reports what it can prove (no change of its own).
+  const last = await ctx.repo
+    .lastCommitTouching(change.path, ctx.branch)
+    .catch((error: unknown) => {
+      ctx.log.debug(`Could not read the history of ${change.path}: ${String(error)}`)
+      return undefined
+    })
   return last?.message.trim() === unconfirmed.message.trim() ? last.sha : undefined
 }
 
