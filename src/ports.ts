@@ -61,8 +61,8 @@ export interface ManifestRepo {
   listFiles(ref: string): Promise<readonly string[]>
   /**
    * Read files at the head of `branch` (bytes + blob SHA + head seen). With `withHead`, the
-   * snapshot names its commit (and file modes) even for one file, at the cost of the
-   * contents API's 2-request single-file path: for callers that build the commit themselves.
+   * snapshot names its commit (and file modes) even for one file, instead of taking the
+   * contents API's cheaper single-file path: for callers that build the commit themselves.
    */
   read(
     paths: readonly string[],

@@ -90,6 +90,13 @@ const CASES: PermanentCase[] = [
     says: /Branch "release" does not exist/
   },
   {
+    name: '404: target branch of a pull request does not exist (one file)',
+    path: ONE,
+    inputs: { branch: 'release', mode: 'pull-request' },
+    error: 'NOT_FOUND',
+    says: /Branch "release" does not exist in acme\/deploy.*Check the `branch` input/s
+  },
+  {
     name: '404: file does not exist',
     path: 'apps/web/deployment.yml',
     error: 'FILE_NOT_FOUND',

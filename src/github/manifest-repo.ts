@@ -9,8 +9,9 @@
  * - N files: one GraphQL query (head commit, its tree, each path's mode, blob SHA and text, at
  *   one commit; another per 50 paths more), then tree POST + commit POST + ref PATCH = 4.
  *   A text GraphQL cannot vouch for (it does not hash to the blob SHA: BOM, non-UTF-8,
- *   truncated) adds a blob GET for that file. When GraphQL refuses the query (older GHES,
- *   token), REST reads the same snapshot: ref GET + recursive tree GET + N blob GETs = N + 5.
+ *   truncated) adds a blob GET for that file. When the GraphQL read fails (older GHES,
+ *   token, any error), REST reads the same snapshot: ref GET + recursive tree GET + N blob
+ *   GETs = N + 5.
  *   No single REST answer carries both the commit SHA and the tree listing. A non-UTF-8 file
  *   adds one blob POST.
  */

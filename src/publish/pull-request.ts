@@ -102,23 +102,7 @@ async function readTarget(
   ctx: PullRequestContext
 ): Promise<{ head: string; snapshot: ReadSnapshot }> {
   const snapshot = await ctx.repo.read(ctx.paths, ctx.branch, { withHead: true })
-  const head = snapshot.head || (await targetHead(ctx))
-  return { head, snapshot: { ...snapshot, head } }
-}
-
-async function targetHead(ctx: PullRequestContext): Promise<string> {
-  const head = await ctx.repo.branchHead(ctx.branch)
-  if (head === undefined) {
-    throw new HandoffError(
-      'NOT_FOUND',
-      `Branch "${ctx.branch}" does not exist in ${ctx.settings.repo.owner}/${ctx.settings.repo.repo}`,
-      {
-        input: 'branch',
-        hint: 'Set "branch" to an existing branch of the manifest repository, or leave it empty for the default branch.'
-      }
-    )
-  }
-  return head
+  return { head: snapshot.head, snapshot }
 }
 
 /**
