@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import { editArgocdSource, readArgocdSource } from '../../../src/edit/argocd-source.js'
-import type { EditOptions, EditResult, ImageUpdate, ReadResult } from '../../../src/edit/types.js'
+import type { EditOptions, EditResult, ImageUpdate } from '../../../src/edit/types.js'
+import { readSummary, type ReadCase } from '../../support/read-cases.js'
 
 const APP = 'ghcr.io/acme/app'
 const DIGEST = `sha256:${'a'.repeat(64)}`
@@ -409,17 +410,6 @@ describe('editArgocdSource', () => {
     ).toEqual(expected)
   })
 })
-
-interface ReadCase {
-  readonly name: string
-  readonly text: string
-  readonly options?: EditOptions
-  readonly expected: unknown
-}
-
-function readSummary(result: ReadResult): unknown {
-  return result.ok ? result.current : { error: result.error.code }
-}
 
 const readCases: ReadCase[] = [
   {

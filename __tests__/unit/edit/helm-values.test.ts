@@ -10,7 +10,8 @@ import { describe, expect, it } from '@jest/globals'
 import { reportMissingShared, sharedPath } from '../../support/shared-fixtures.js'
 import { diffArrays } from 'diff'
 import { editHelmValues, readHelmValues } from '../../../src/edit/helm-values.js'
-import type { EditOptions, EditResult, ImageUpdate, ReadResult } from '../../../src/edit/types.js'
+import type { EditOptions, EditResult, ImageUpdate } from '../../../src/edit/types.js'
+import { readSummary, type ReadCase } from '../../support/read-cases.js'
 
 const corpusDir = sharedPath('corpus', 'helm-values')
 const haveCorpus = fs.existsSync(corpusDir)
@@ -819,18 +820,6 @@ describe('editHelmValues', () => {
   })
 })
 
-interface ReadCase {
-  readonly name: string
-  readonly text: string
-  readonly image: string
-  readonly options?: EditOptions
-  readonly expected: unknown
-}
-
-function readSummary(result: ReadResult): unknown {
-  return result.ok ? result.current : { error: result.error.code, message: result.error.message }
-}
-
 const readCases: ReadCase[] = [
   {
     name: 'an image map: tag and digest',
@@ -881,6 +870,8 @@ const readCases: ReadCase[] = [
 
 describe('readHelmValues', () => {
   it.each(readCases)('$name', ({ text, image, options, expected }) => {
-    expect(readSummary(readHelmValues(text, image, options ?? NO_KEY))).toEqual(expected)
+    expect(readSummary(readHelmValues(text, image ?? APP, options ?? NO_KEY), true)).toEqual(
+      expected
+    )
   })
 })

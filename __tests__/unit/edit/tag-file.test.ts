@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import { editTagFile, readTagFile } from '../../../src/edit/tag-file.js'
-import type { EditOptions, EditResult, ImageUpdate, ReadResult } from '../../../src/edit/types.js'
+import type { EditOptions, EditResult, ImageUpdate } from '../../../src/edit/types.js'
+import { readSummary, type ReadCase } from '../../support/read-cases.js'
 
 const APP = 'ghcr.io/acme/app'
 const DIGEST = `sha256:${'a'.repeat(64)}`
@@ -225,17 +226,6 @@ describe('editTagFile', () => {
     ).toEqual(expected)
   })
 })
-
-interface ReadCase {
-  readonly name: string
-  readonly text: string
-  readonly options?: EditOptions
-  readonly expected: unknown
-}
-
-function readSummary(result: ReadResult): unknown {
-  return result.ok ? result.current : { error: result.error.code }
-}
 
 const readCases: ReadCase[] = [
   { name: 'a tag', text: ' 1.0.0\n', expected: { image: APP, tag: '1.0.0' } },
