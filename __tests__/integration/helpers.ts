@@ -7,7 +7,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import {
-  isGraphQLQuery,
+  isWrite,
   startGitHubDouble,
   type GitHubDouble,
   type LogEntry
@@ -95,9 +95,7 @@ export function requestsSince(double: GitHubDouble, from = 0): string[] {
 
 /** Write requests (not GET/HEAD) after `from`. */
 export function writesSince(double: GitHubDouble, from = 0): LogEntry[] {
-  return double.log.entries
-    .slice(from)
-    .filter(e => e.method !== 'GET' && e.method !== 'HEAD' && !isGraphQLQuery(e))
+  return double.log.entries.slice(from).filter(isWrite)
 }
 
 /** Keys of write request bodies that name who made a commit (there must be none: GitHub signs). */

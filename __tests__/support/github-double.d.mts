@@ -226,8 +226,8 @@ export declare const SERVED_ROUTES: readonly {
   readonly template: string
 }[]
 
-/** A POST /graphql whose operation is a query (a read, not a write). */
-export declare function isGraphQLQuery(entry: LogEntry): boolean
+/** A request that can change something: not GET/HEAD, not a GraphQL query. */
+export declare function isWrite(entry: LogEntry): boolean
 
 /** Git's object id: SHA-1 of `<type> <size>\0<content>`. */
 export declare function hashObject(type: 'blob' | 'tree' | 'commit', content: Buffer): string

@@ -21,7 +21,7 @@ export const SERVED_ROUTES = Object.freeze(
 )
 
 export { hashObject, INLINE_LIMIT }
-export { isGraphQLQuery } from './github-double/request-log.mjs'
+export { isWrite } from './github-double/request-log.mjs'
 
 /**
  * Start a double. Close it with `close()` (ends every socket).

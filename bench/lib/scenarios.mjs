@@ -5,7 +5,7 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { isGraphQLQuery } from '../../__tests__/support/github-double.mjs'
+import { isWrite } from '../../__tests__/support/github-double.mjs'
 import { runAction } from './action.mjs'
 import { cloneEditPush } from './baseline.mjs'
 import {
@@ -97,8 +97,7 @@ async function actionOnce(ctx, config) {
   return {
     ms: result.ms,
     requests: entries.length,
-    writes: entries.filter(e => e.method !== 'GET' && e.method !== 'HEAD' && !isGraphQLQuery(e))
-      .length,
+    writes: entries.filter(isWrite).length,
     firstRequestMs: entries.length > 0 ? entries[0].at - result.spawnedAt : Number.NaN,
     routes: entries.map(e => `${e.method} ${e.route ?? e.path}`)
   }

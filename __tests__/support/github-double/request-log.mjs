@@ -35,6 +35,11 @@ export function isGraphQLQuery(entry) {
   return entry.route === '/graphql' && typeof query === 'string' && !/^\s*mutation\b/.test(query)
 }
 
+/** A request that can change something: not GET/HEAD, not a GraphQL query. @param {LogEntry} entry */
+export function isWrite(entry) {
+  return entry.method !== 'GET' && entry.method !== 'HEAD' && !isGraphQLQuery(entry)
+}
+
 export class RequestLog {
   constructor() {
     /** @type {LogEntry[]} */
@@ -46,11 +51,9 @@ export class RequestLog {
     this.entries.push(entry)
   }
 
-  /** Requests that can change something, in arrival order: not GET/HEAD, not a GraphQL query. */
+  /** Requests that can change something, in arrival order. */
   writes() {
-    return this.entries.filter(
-      entry => entry.method !== 'GET' && entry.method !== 'HEAD' && !isGraphQLQuery(entry)
-    )
+    return this.entries.filter(isWrite)
   }
 
   /** @param {LogFilter} [filter] */

@@ -6,7 +6,7 @@ import { createServer } from 'node:http'
 import { randomBytes } from 'node:crypto'
 import { ApiError, statusText } from './errors.mjs'
 import { matchRoute } from './router.mjs'
-import { isGraphQLQuery } from './request-log.mjs'
+import { isWrite } from './request-log.mjs'
 
 /** @typedef {import('./state.mjs').DoubleState} DoubleState */
 /** @typedef {import('./request-log.mjs').RequestLog} RequestLog */
@@ -250,7 +250,7 @@ export function createPipeline(options, sleeper, port) {
       repo: /** @type {any} */ (scope?.repo),
       level: scope?.level ?? 'none'
     }
-    if (entry.method !== 'GET' && entry.method !== 'HEAD' && !isGraphQLQuery(entry)) {
+    if (isWrite(entry)) {
       const repo = scope?.repo.fullName
       await runHooks({
         method: entry.method,
